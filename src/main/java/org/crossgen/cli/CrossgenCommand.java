@@ -1,0 +1,54 @@
+package org.crossgen.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root {@code crossgen} command. Subcommands are thin: they parse, call one service and map
+ * the result to an exit code. Options shared by many subcommands live here.
+ */
+@Command(name = "crossgen",
+        mixinStandardHelpOptions = true,
+        versionProvider = CrossgenCommand.Version.class,
+        description = "Measure how fine-tuning changes what a language model can do across domains and tasks.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class CrossgenCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    /** Standard output of the running command line (tests capture it). */
+    public PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Standard error of the running command line. */
+    public PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(out());
+    }
+
+    /** Builds the command line with crossgen's error handling: one clear line, no stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CrossgenCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = CrossgenCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"crossgen " + (v == null ? "dev" : v)};
+        }
+    }
+}
