@@ -1,0 +1,117 @@
+package org.crossgen.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bytedeco.pytorch.Tensor;
+import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.SafetensorsReader;
+import org.crossgen.tensor.SafetensorsWriter;
+
+/**
+ * The weight files of a Hugging Face checkpoint folder: {@code model.safetensors}, or shards listed
+ * in {@code model.safetensors.index.json} ({@code weight_map: name -> file}). Pickle files
+ * ({@code .bin}, {@code .pt}, {@code .pth}, {@code .ckpt}) are refused: unpickling runs arbitrary code.
+ */
+public final class CheckpointFiles {
+    public static final String SINGLE = "model.safetensors";
+    public static final String INDEX = "model.safetensors.index.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CheckpointFiles() {}
+
+    /**
+     * Reads every tensor named in the folder's safetensors file(s) as memory-mapped CPU views.
+     * The caller owns the returned tensors (release each with {@link NativeScope#release}).
+     */
+    public static Map<String, Tensor> read(Path dir, String single, String index) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Path file : files(dir, single, index)) {
+            try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+                for (String name : reader.infos().keySet()) out.put(name, reader.tensor(name));
+            }
+        }
+        return out;
+    }
+
+    /** The model's safetensors files, checked to exist; a pickle-only folder gets a clear refusal. */
+    static List<Path> files(Path dir, String single, String index) throws IOException {
+        if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "model folder does not exist");
+        Path one = dir.resolve(single);
+        if (Files.exists(one)) return List.of(one);
+        Path idx = dir.resolve(index);
+        if (Files.exists(idx)) {
+            JsonNode map = JSON.readTree(idx.toFile()).get("weight_map");
+            if (map == null || !map.isObject()) throw new IOException(idx + ": no \"weight_map\" object");
+            List<Path> shards = new ArrayList<>();
+            for (JsonNode f : (Iterable<JsonNode>) () -> map.elements()) {
+                Path shard = dir.resolve(f.asText());
+                if (!shards.contains(shard)) {
+                    if (!Files.exists(shard)) throw new NoSuchFileException(shard.toString(), null, "shard named in " + idx + " is missing");
+                    shards.add(shard);
+                }
+            }
+            return shards;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> pickles = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".ckpt")).sorted().toList();
+            if (!pickles.isEmpty()) {
+                throw new IOException(dir + " has only pickle weights " + pickles + "; crossgen never unpickles (it can run "
+                        + "arbitrary code). Convert them to " + single + " (e.g. save_pretrained(..., safe_serialization=True)).");
+            }
+        }
+        throw new NoSuchFileException(one.toString(), null, "no " + single + " or " + index + " in the model folder");
+    }
+
+    /**
+     * Writes {@code tensors} as {@code single}, or, when larger than {@code maxShardBytes}, as
+     * {@code prefix-00001-of-0000N.safetensors} shards plus {@code index}, as transformers names them.
+     * Stale weight files of the other layout are removed so a folder never holds two versions.
+     */
+    public static void write(Path dir, Map<String, Tensor> tensors, long maxShardBytes, String single, String index)
+            throws IOException {
+        Files.createDirectories(dir);
+        List<Map<String, Tensor>> shards = new ArrayList<>();
+        Map<String, Tensor> current = new LinkedHashMap<>();
+        long size = 0, total = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            long n = e.getValue().numel() * e.getValue().element_size();
+            if (!current.isEmpty() && size + n > maxShardBytes) {
+                shards.add(current);
+                current = new LinkedHashMap<>();
+                size = 0;
+            }
+            current.put(e.getKey(), e.getValue());
+            size += n;
+            total += n;
+        }
+        shards.add(current);
+        if (shards.size() == 1) {
+            SafetensorsWriter.write(dir.resolve(single), tensors);
+            Files.deleteIfExists(dir.resolve(index));
+            return;
+        }
+        String prefix = single.substring(0, single.length() - ".safetensors".length());
+        ObjectNode idx = JSON.createObjectNode();
+        idx.putObject("metadata").put("total_size", total);
+        ObjectNode map = idx.putObject("weight_map");
+        for (int i = 0; i < shards.size(); i++) {
+            String name = String.format("%s-%05d-of-%05d.safetensors", prefix, i + 1, shards.size());
+            SafetensorsWriter.write(dir.resolve(name), shards.get(i));
+            for (String key : shards.get(i).keySet()) map.put(key, name);
+        }
+        AtomicFiles.writeString(dir.resolve(index), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(idx));
+        Files.deleteIfExists(dir.resolve(single));
+    }
+}

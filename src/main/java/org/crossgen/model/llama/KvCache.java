@@ -1,0 +1,64 @@
+package org.crossgen.model.llama;
+
+import static org.bytedeco.pytorch.global.torch.zeros;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.crossgen.tensor.NativeScope;
+
+/**
+ * Keys and values of every layer for a batch being decoded, preallocated to a fixed capacity so a
+ * decode step writes in place instead of concatenating. Owned by the caller; {@link #close} frees it.
+ */
+public final class KvCache implements AutoCloseable {
+    private final Tensor[] keys;   // per layer (B, KVH, capacity, D)
+    private final Tensor[] values;
+    private final long capacity;
+    private long length;
+
+    public KvCache(LlamaModel model, long batch, long capacity) {
+        LlamaConfig c = model.config();
+        this.capacity = capacity;
+        keys = new Tensor[c.numLayers()];
+        values = new Tensor[c.numLayers()];
+        try (NativeScope scope = NativeScope.open()) {
+            TensorOptions opts = new TensorOptions(model.dtype().scalarType).device(new org.bytedeco.pytorch.DeviceOptional(model.device().device()));
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = scope.keep(zeros(new long[] {batch, c.numKvHeads(), capacity, c.headDim()}, opts));
+                values[i] = scope.keep(zeros(new long[] {batch, c.numKvHeads(), capacity, c.headDim()}, opts));
+            }
+        }
+    }
+
+    /** Tokens already cached (the position offset of the next forward call). */
+    public long length() {
+        return length;
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    /** Writes {@code k, v (B, KVH, T, D)} at the current length; returns all cached {@code (B, KVH, length+T, D)}. */
+    Tensor[] append(int layer, Tensor k, Tensor v) {
+        long t = k.size(2);
+        if (length + t > capacity) {
+            throw new IllegalStateException("KV cache full: " + length + " + " + t + " tokens > capacity " + capacity);
+        }
+        keys[layer].narrow(2, length, t).copy_(k);
+        values[layer].narrow(2, length, t).copy_(v);
+        return new Tensor[] {keys[layer].narrow(2, 0, length + t), values[layer].narrow(2, 0, length + t)};
+    }
+
+    void advance(long t) {
+        length += t;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < keys.length; i++) {
+            NativeScope.release(keys[i]);
+            NativeScope.release(values[i]);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.crossgen.model.llama;
+
+import static org.bytedeco.pytorch.global.torch.embedding;
+import static org.bytedeco.pytorch.global.torch.ones;
+import static org.bytedeco.pytorch.global.torch.randn;
+import static org.bytedeco.pytorch.global.torch.rms_norm;
+import static org.bytedeco.pytorch.global.torch.zeros;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.crossgen.model.CheckpointFiles;
+import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.DType;
+import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.Torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Hugging Face {@code LlamaForCausalLM}-family decoder (Llama 2/3, Mistral, Qwen2, SmolLM,
+ * TinyLlama) on libtorch. Weights keep their checkpoint names, so loading and saving is a name
+ * lookup; the model owns them and frees them on {@link #close}.
+ *
+ * <p>{@link #forward} maps token ids to logits; generation and scoring live in {@code infer}.
+ */
+public final class LlamaModel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LlamaModel.class);
+    /** transformers' default shard size for save_pretrained. */
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+
+    private final LlamaConfig config;
+    private final DType dtype;
+    private final ComputeDevice device;
+    private final Map<String, Tensor> params;   // HF name -> tensor, owned (retained once)
+    private final Tensor embed;                 // (V, C)
+    private final Tensor finalNorm;             // (C)
+    private final Tensor lmHead;                // (V, C); the embedding itself when tied
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final RotaryEmbedding rope;
+    private boolean training;
+
+    private LlamaModel(LlamaConfig config, DType dtype, ComputeDevice device, Map<String, Tensor> params) {
+        this.config = config;
+        this.dtype = dtype;
+        this.device = device;
+        this.params = params;
+        this.embed = params.get("model.embed_tokens.weight");
+        this.finalNorm = params.get("model.norm.weight");
+        this.lmHead = config.tieWordEmbeddings() ? embed : params.get("lm_head.weight");
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            layers.add(new DecoderLayer(i, config, params.get(p + "input_layernorm.weight"),
+                    params.get(p + "post_attention_layernorm.weight"),
+                    linear(p + "self_attn.q_proj", config.qkvBias()), linear(p + "self_attn.k_proj", config.qkvBias()),
+                    linear(p + "self_attn.v_proj", config.qkvBias()), linear(p + "self_attn.o_proj", config.oBias()),
+                    linear(p + "mlp.gate_proj", config.mlpBias()), linear(p + "mlp.up_proj", config.mlpBias()),
+                    linear(p + "mlp.down_proj", config.mlpBias())));
+        }
+        this.rope = new RotaryEmbedding(config);
+    }
+
+    private Linear linear(String name, boolean bias) {
+        return new Linear(name, params.get(name + ".weight"), bias ? params.get(name + ".bias") : null);
+    }
+
+    /** Every weight name and shape this config needs, in checkpoint order. */
+    public static Map<String, long[]> expectedShapes(LlamaConfig c) {
+        Map<String, long[]> s = new LinkedHashMap<>();
+        long hd = c.headDim(), q = (long) c.numHeads() * hd, kv = (long) c.numKvHeads() * hd;
+        long C = c.hiddenSize(), F = c.intermediateSize();
+        s.put("model.embed_tokens.weight", new long[] {c.vocabSize(), C});
+        for (int i = 0; i < c.numLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            s.put(p + "input_layernorm.weight", new long[] {C});
+            s.put(p + "self_attn.q_proj.weight", new long[] {q, C});
+            s.put(p + "self_attn.k_proj.weight", new long[] {kv, C});
+            s.put(p + "self_attn.v_proj.weight", new long[] {kv, C});
+            s.put(p + "self_attn.o_proj.weight", new long[] {C, q});
+            if (c.qkvBias()) {
+                s.put(p + "self_attn.q_proj.bias", new long[] {q});
+                s.put(p + "self_attn.k_proj.bias", new long[] {kv});
+                s.put(p + "self_attn.v_proj.bias", new long[] {kv});
+            }
+            if (c.oBias()) s.put(p + "self_attn.o_proj.bias", new long[] {C});
+            s.put(p + "post_attention_layernorm.weight", new long[] {C});
+            s.put(p + "mlp.gate_proj.weight", new long[] {F, C});
+            s.put(p + "mlp.up_proj.weight", new long[] {F, C});
+            s.put(p + "mlp.down_proj.weight", new long[] {C, F});
+            if (c.mlpBias()) {
+                s.put(p + "mlp.gate_proj.bias", new long[] {F});
+                s.put(p + "mlp.up_proj.bias", new long[] {F});
+                s.put(p + "mlp.down_proj.bias", new long[] {C});
+            }
+        }
+        s.put("model.norm.weight", new long[] {C});
+        if (!c.tieWordEmbeddings()) s.put("lm_head.weight", new long[] {c.vocabSize(), C});
+        return s;
+    }
+
+    /**
+     * A model with seeded random weights (normal(0, 0.02) matrices, unit norms, zero biases), as
+     * transformers initialises a fresh {@code LlamaForCausalLM}. Same seed, same weights.
+     */
+    public static LlamaModel random(LlamaConfig c, long seed, DType dtype, ComputeDevice device) {
+        Torch.seed(seed);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        try (NativeScope scope = NativeScope.open()) {
+            for (Map.Entry<String, long[]> e : expectedShapes(c).entrySet()) {
+                String name = e.getKey();
+                Tensor t = name.endsWith("norm.weight") ? ones(e.getValue())
+                        : name.endsWith(".bias") ? zeros(e.getValue())
+                        : randn(e.getValue()).mul_(new Scalar(0.02));
+                params.put(name, scope.keep(t.to(device.device(), dtype.scalarType)));
+            }
+        }
+        return new LlamaModel(c, dtype, device, params);
+    }
+
+    /** Loads {@code dir} (config.json + safetensors), converting weights to {@code dtype} on {@code device}. */
+    public static LlamaModel load(Path dir, DType dtype, ComputeDevice device) throws IOException {
+        LlamaConfig c = LlamaConfig.read(dir);
+        Map<String, Tensor> raw = CheckpointFiles.read(dir, CheckpointFiles.SINGLE, CheckpointFiles.INDEX);
+        try (NativeScope scope = NativeScope.open()) {
+            Map<String, long[]> want = expectedShapes(c);
+            Map<String, Tensor> params = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : want.entrySet()) {
+                Tensor t = raw.get(e.getKey());
+                if (t == null) throw new IOException(dir + ": weight " + e.getKey() + " is missing from the checkpoint");
+                if (!Arrays.equals(t.shape(), e.getValue())) {
+                    throw new IOException(dir + ": weight " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+                            + ", config.json implies " + Arrays.toString(e.getValue()));
+                }
+                params.put(e.getKey(), scope.keep(t.to(device.device(), dtype.scalarType)));
+            }
+            List<String> unused = new ArrayList<>(raw.keySet());
+            unused.removeAll(want.keySet());
+            unused.removeIf(n -> n.endsWith("rotary_emb.inv_freq") || (c.tieWordEmbeddings() && n.equals("lm_head.weight")));
+            if (!unused.isEmpty()) log.warn("{}: ignoring {} weights the model does not use, e.g. {}", dir, unused.size(), unused.get(0));
+            return new LlamaModel(c, dtype, device, params);
+        } finally {
+            raw.values().forEach(NativeScope::release);
+        }
+    }
+
+    /**
+     * Saves config.json and the weights (in {@code as}) in the layout transformers'
+     * {@code from_pretrained} reads; tied heads are not written twice. Each file is atomic.
+     */
+    public void save(Path dir, DType as, long maxShardBytes) throws IOException {
+        try (NativeScope scope = NativeScope.open()) {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : params.entrySet()) out.put(e.getKey(), e.getValue().to(as.scalarType));
+            CheckpointFiles.write(dir, out, maxShardBytes, CheckpointFiles.SINGLE, CheckpointFiles.INDEX);
+        }
+        AtomicFiles.writeString(dir.resolve("config.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(config.toJson(as)) + "\n");
+    }
+
+    public void save(Path dir) throws IOException {
+        save(dir, dtype, DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /**
+     * Logits for every position.
+     *
+     * @param ids       (B, T) int64 token ids
+     * @param positions (B, T) int64 position ids (for left padding: count only real tokens)
+     * @param mask      (B, 1, T, S) boolean attention mask (true = attend), S = cached + T;
+     *                  null means plain causal attention over the batch without left padding
+     * @param cache     KV cache to read and extend, or null
+     * @return (B, T, V) logits in the model's dtype
+     */
+    public Tensor forward(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        Tensor x = embedding(embed, ids);                                    // (B, T, C)
+        Tensor[] cs = rope.cosSin(positions, dtype.scalarType);              // (B, 1, T, D) each
+        for (DecoderLayer layer : layers) x = layer.forward(x, cs[0], cs[1], mask, cache);
+        if (cache != null) cache.advance(ids.size(1));
+        x = rms_norm(x, new long[] {config.hiddenSize()}, new TensorOptional(finalNorm), new DoubleOptional(config.rmsNormEps()));
+        return org.bytedeco.pytorch.global.torch.linear(x, lmHead);         // (B, T, V)
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public ComputeDevice device() {
+        return device;
+    }
+
+    /** The model's own weights by checkpoint name (no LoRA tensors), in checkpoint order. */
+    public Map<String, Tensor> namedWeights() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** The linear layers, for attaching adapters. */
+    public List<Linear> linears() {
+        List<Linear> all = new ArrayList<>();
+        for (DecoderLayer l : layers) all.addAll(l.linears());
+        return all;
+    }
+
+    public long parameterCount() {
+        return params.values().stream().mapToLong(Tensor::numel).sum();
+    }
+
+    /** Switches dropout (LoRA's) on or off. */
+    public void train(boolean on) {
+        training = on;
+        for (Linear l : linears()) if (l.lora != null) l.lora.training = on;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    @Override
+    public void close() {
+        params.values().forEach(NativeScope::release);
+        rope.close();
+    }
+}

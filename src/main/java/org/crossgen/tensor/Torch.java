@@ -1,0 +1,92 @@
+package org.crossgen.tensor;
+
+import static org.bytedeco.pytorch.global.torch.get_num_threads;
+import static org.bytedeco.pytorch.global.torch.manual_seed;
+import static org.bytedeco.pytorch.global.torch.set_num_threads;
+
+import org.bytedeco.javacpp.Loader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single native-initialisation point of crossgen: every class that touches libtorch calls
+ * {@link #init()} first (it is cheap after the first call).
+ *
+ * <p>Why the pre-extraction: JavaCPP extracts and loads the natives one at a time
+ * ({@code libc10}, {@code libtorch}, {@code libtorch_cpu}). On a first run from an empty
+ * {@code ~/.javacpp/cache}, {@code libtorch.so}'s {@code NEEDED libtorch_cpu.so} is resolved before
+ * the bundled copy is extracted, so the dynamic linker may bind another libtorch found on the
+ * system path (Debian's {@code libtorch-dev}, a pip install on {@code LD_LIBRARY_PATH}), and the
+ * process dies with SIGSEGV in the static initialisers. Extracting every bundled library before
+ * the first {@code dlopen} makes the linker find the bundled copy via {@code RUNPATH $ORIGIN}.
+ * See {@code docs/engine.md}.
+ */
+public final class Torch {
+    private static final Logger log = LoggerFactory.getLogger(Torch.class);
+    private static volatile boolean ready;
+
+    private Torch() {}
+
+    /** Extracts and loads libtorch once per JVM and sets the intra-op thread count. */
+    public static void init() {
+        if (ready) return;
+        synchronized (Torch.class) {
+            if (ready) return;
+            long t0 = System.nanoTime();
+            try {
+                extractNatives();
+                Class<?> global = Class.forName("org.bytedeco.pytorch.global.torch");
+                Loader.load(global);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot load libtorch: " + e.getMessage(), e);
+            }
+            set_num_threads(defaultThreads());
+            ready = true;
+            log.debug("libtorch ready in {} ms, {} intra-op threads", (System.nanoTime() - t0) / 1_000_000,
+                    get_num_threads());
+        }
+    }
+
+    /**
+     * Copies every bundled native library into the JavaCPP cache without loading any of them.
+     * Does nothing when the cache is already complete; JavaCPP locks the cache while extracting.
+     * Usable on its own (a warm-up step for images and CI) because it never calls {@code dlopen}.
+     */
+    public static void extractNatives() throws Exception {
+        // Class.forName(..., false, ...) avoids the static initialiser, which would load the natives.
+        Class<?> global = Class.forName("org.bytedeco.pytorch.global.torch", false, Torch.class.getClassLoader());
+        Loader.cacheResources(global, "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
+        if (Loader.getPlatform().startsWith("linux")) {
+            // the GPU build keeps its CUDA libraries in cuda-redist; harmless when absent
+            try {
+                Class<?> cuda = Class.forName("org.bytedeco.cuda.global.cudart", false, Torch.class.getClassLoader());
+                Loader.cacheResources(cuda, "/org/bytedeco/cuda/" + Loader.getPlatform() + "/");
+            } catch (ClassNotFoundException absent) {
+                // CPU build: no CUDA natives to extract
+            }
+        }
+    }
+
+    /** Intra-op threads: {@code CROSSGEN_THREADS} if set, else the number of available cores. */
+    static int defaultThreads() {
+        String env = System.getenv("CROSSGEN_THREADS");
+        if (env != null && !env.isBlank()) {
+            int n = Integer.parseInt(env.trim());
+            if (n < 1) throw new IllegalArgumentException("CROSSGEN_THREADS must be >= 1, got " + env);
+            return n;
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Sets the number of intra-op threads. */
+    public static void threads(int n) {
+        init();
+        set_num_threads(n);
+    }
+
+    /** Seeds libtorch's default generator (CPU and, when present, CUDA). */
+    public static void seed(long seed) {
+        init();
+        manual_seed(seed);
+    }
+}
