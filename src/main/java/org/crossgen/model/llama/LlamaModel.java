@@ -183,12 +183,21 @@ public final class LlamaModel implements AutoCloseable {
      * @return (B, T, V) logits in the model's dtype
      */
     public Tensor forward(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        return logits(hidden(ids, positions, mask, cache));
+    }
+
+    /** The final-norm hidden states {@code (B, T, C)}; same arguments as {@link #forward}. */
+    public Tensor hidden(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
         Tensor x = embedding(embed, ids);                                    // (B, T, C)
         Tensor[] cs = rope.cosSin(positions, dtype.scalarType);              // (B, 1, T, D) each
         for (DecoderLayer layer : layers) x = layer.forward(x, cs[0], cs[1], mask, cache);
         if (cache != null) cache.advance(ids.size(1));
-        x = rms_norm(x, new long[] {config.hiddenSize()}, new TensorOptional(finalNorm), new DoubleOptional(config.rmsNormEps()));
-        return org.bytedeco.pytorch.global.torch.linear(x, lmHead);         // (B, T, V)
+        return rms_norm(x, new long[] {config.hiddenSize()}, new TensorOptional(finalNorm), new DoubleOptional(config.rmsNormEps()));
+    }
+
+    /** The output head: hidden states {@code (..., C)} to logits {@code (..., V)}. */
+    public Tensor logits(Tensor hidden) {
+        return org.bytedeco.pytorch.global.torch.linear(hidden, lmHead);
     }
 
     public LlamaConfig config() {

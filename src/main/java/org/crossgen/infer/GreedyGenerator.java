@@ -1,0 +1,91 @@
+package org.crossgen.infer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.crossgen.model.llama.KvCache;
+import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.Tensors;
+
+/**
+ * Batched greedy decoding with a KV cache. Prompts are left-padded with per-token positions and
+ * masks, so a prompt decodes to the same tokens alone or in any batch.
+ */
+public final class GreedyGenerator {
+    private final LlamaModel model;
+    private final Set<Long> eosIds;
+    private final long padId;
+
+    /**
+     * @param eosIds tokens that end a sequence (not included in the output); empty to ignore EOS
+     * @param padId  token fed for padding (never attended to)
+     */
+    public GreedyGenerator(LlamaModel model, Set<Long> eosIds, long padId) {
+        this.model = model;
+        this.eosIds = Set.copyOf(eosIds);
+        this.padId = padId;
+    }
+
+    /**
+     * Generates up to {@code maxNewTokens} per prompt. A sequence ends at an EOS token (dropped)
+     * or when {@code stop} says so (the last token is kept; the caller trims the text).
+     *
+     * @return the generated ids of each prompt, prompt excluded, in input order
+     */
+    public List<long[]> generate(List<long[]> prompts, int maxNewTokens, StopCondition stop) {
+        if (maxNewTokens < 0) throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
+        int n = prompts.size();
+        List<long[]> out = new ArrayList<>();
+        long[][] generated = new long[n][maxNewTokens];
+        int[] length = new int[n];
+        boolean[] done = new boolean[n];
+        if (maxNewTokens == 0 || n == 0) {
+            for (int b = 0; b < n; b++) out.add(new long[0]);
+            return out;
+        }
+        LeftPaddedBatch batch = new LeftPaddedBatch(prompts, maxNewTokens);
+        var device = model.device();
+        try (NativeScope outer = NativeScope.open(); NoGradGuard noGrad = new NoGradGuard();
+             KvCache cache = new KvCache(model, n, batch.capacity)) {
+            long[] next;
+            try (NativeScope step = NativeScope.open()) {
+                Tensor mask = batch.hasPadding() ? batch.prefillMask(device) : null;
+                Tensor h = model.hidden(batch.ids(prompts, padId, device), batch.prefillPositions(device), mask, cache); // (B, P, C)
+                next = argmaxLast(h.narrow(1, batch.promptWidth - 1, 1));
+            }
+            for (int s = 0; s < maxNewTokens; s++) {
+                boolean all = true;
+                for (int b = 0; b < n; b++) {
+                    if (done[b]) continue;
+                    if (eosIds.contains(next[b])) {
+                        done[b] = true;
+                        continue;
+                    }
+                    generated[b][length[b]++] = next[b];
+                    if (stop.isDone(Arrays.copyOf(generated[b], length[b]))) done[b] = true;
+                    all &= done[b];
+                }
+                if (all || s == maxNewTokens - 1) break;
+                try (NativeScope step = NativeScope.open()) {
+                    long[] feed = new long[n];
+                    for (int b = 0; b < n; b++) feed[b] = done[b] ? padId : next[b];
+                    Tensor ids = Tensor.create(feed, n, 1).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long);
+                    Tensor mask = batch.hasPadding() ? batch.decodeMask((int) cache.length() + 1, device) : null;
+                    next = argmaxLast(model.hidden(ids, batch.decodePositions(s, device), mask, cache)); // (B, 1, C)
+                }
+            }
+        }
+        for (int b = 0; b < n; b++) out.add(Arrays.copyOf(generated[b], length[b]));
+        return out;
+    }
+
+    /** argmax over the vocabulary of the logits of hidden states {@code (B, 1, C)}. */
+    private long[] argmaxLast(Tensor lastHidden) {
+        Tensor logits = model.logits(lastHidden.select(1, 0));        // (B, V)
+        return Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+    }
+}

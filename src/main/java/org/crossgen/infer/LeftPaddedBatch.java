@@ -1,0 +1,88 @@
+package org.crossgen.infer;
+
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.crossgen.tensor.ComputeDevice;
+
+/**
+ * Prompts of different lengths aligned to the right, as batched generation needs (every row's
+ * next token is at the same column). Pads get position 0 and are never attended to.
+ *
+ * <p>The masks let a pad query attend to itself only: a fully masked row would make SDPA produce
+ * NaN, which then leaks into real rows through the values of masked keys (0 × NaN = NaN).
+ */
+final class LeftPaddedBatch {
+    final int batch;
+    final int promptWidth;       // P: the longest prompt
+    final int capacity;          // P + max new tokens
+    final int[] padCount;        // per row
+    private final boolean[] valid; // (B, capacity) row-major: key j of row b holds a real token
+    private final long[] lastPosition;
+
+    LeftPaddedBatch(List<long[]> prompts, int maxNewTokens) {
+        batch = prompts.size();
+        promptWidth = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        if (promptWidth == 0) throw new IllegalArgumentException("every prompt needs at least one token (BOS)");
+        capacity = promptWidth + maxNewTokens;
+        padCount = new int[batch];
+        valid = new boolean[batch * capacity];
+        lastPosition = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            int len = prompts.get(b).length;
+            if (len == 0) throw new IllegalArgumentException("prompt " + b + " is empty; every prompt needs at least one token (BOS)");
+            padCount[b] = promptWidth - len;
+            for (int j = padCount[b]; j < capacity; j++) valid[b * capacity + j] = true;
+            lastPosition[b] = len - 1;
+        }
+    }
+
+    boolean hasPadding() {
+        for (int p : padCount) if (p > 0) return true;
+        return false;
+    }
+
+    /** (B, P) int64 ids, pads filled with {@code padId}. */
+    Tensor ids(List<long[]> prompts, long padId, ComputeDevice device) {
+        long[] ids = new long[batch * promptWidth];
+        for (int b = 0; b < batch; b++) {
+            long[] p = prompts.get(b);
+            for (int j = 0; j < promptWidth; j++) ids[b * promptWidth + j] = j < padCount[b] ? padId : p[j - padCount[b]];
+        }
+        return Tensor.create(ids, batch, promptWidth).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long);
+    }
+
+    /** (B, P) positions counting real tokens only; pads get 0. */
+    Tensor prefillPositions(ComputeDevice device) {
+        long[] pos = new long[batch * promptWidth];
+        for (int b = 0; b < batch; b++) {
+            for (int j = padCount[b]; j < promptWidth; j++) pos[b * promptWidth + j] = j - padCount[b];
+        }
+        return Tensor.create(pos, batch, promptWidth).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long);
+    }
+
+    /** (B, 1, P, P) prefill mask: causal, real keys only, plus each query's own position. */
+    Tensor prefillMask(ComputeDevice device) {
+        int p = promptWidth;
+        boolean[] m = new boolean[batch * p * p];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j <= i; j++) m[(b * p + i) * p + j] = j == i || valid[b * capacity + j];
+            }
+        }
+        return Tensor.create(m, batch, 1, p, p).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Bool);
+    }
+
+    /** (B, 1) positions of the token decoded at step {@code step} (0 = first generated token). */
+    Tensor decodePositions(int step, ComputeDevice device) {
+        long[] pos = new long[batch];
+        for (int b = 0; b < batch; b++) pos[b] = lastPosition[b] + 1 + step;
+        return Tensor.create(pos, batch, 1).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long);
+    }
+
+    /** (B, 1, 1, S) decode mask over the {@code S} keys cached after this step. */
+    Tensor decodeMask(int keys, ComputeDevice device) {
+        boolean[] m = new boolean[batch * keys];
+        for (int b = 0; b < batch; b++) System.arraycopy(valid, b * capacity, m, b * keys, keys);
+        return Tensor.create(m, batch, 1, 1, keys).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Bool);
+    }
+}
