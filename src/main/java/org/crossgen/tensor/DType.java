@@ -39,15 +39,4 @@ public enum DType {
                     + Arrays.toString(new String[] {"float32", "bfloat16", "float16", "float64"}));
         };
     }
-
-    /** The crossgen type of a safetensors dtype string, or null for non-float types (I64 ...). */
-    static DType ofSafetensors(String name) {
-        for (DType d : values()) if (d.safetensorsName.equals(name)) return d;
-        return null;
-    }
-
-    static DType of(ScalarType t) {
-        for (DType d : values()) if (d.scalarType == t) return d;
-        throw new IllegalArgumentException("not a floating-point dtype crossgen stores: " + t);
-    }
 }

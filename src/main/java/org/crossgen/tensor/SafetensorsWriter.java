@@ -35,7 +35,7 @@ public final class SafetensorsWriter {
             long offset = 0;
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 Tensor t = e.getValue().detach().cpu().contiguous();
-                String dtype = safetensorsName(t.scalar_type(), e.getKey());
+                String dtype = safetensorsName(t.scalar_type().intern(), e.getKey()); // intern: JNI-made enums have ordinal 0
                 ObjectNode entry = header.putObject(e.getKey());
                 entry.put("dtype", dtype);
                 var shape = entry.putArray("shape");
