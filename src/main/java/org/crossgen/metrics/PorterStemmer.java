@@ -85,7 +85,7 @@ final class PorterStemmer {
     }
 
     private static String step1a(String w) {
-        if (w.length() == 4 && w.endsWith("ies")) return w.substring(0, 2) + "ie"; // NLTK: dies -> die
+        if (w.length() == 4 && w.endsWith("ies")) return w.charAt(0) + "ie";   // NLTK: dies -> die
         return applyFirst(w, STEP1A);
     }
 
