@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
  * references read from JSONL. Output is one JSON object with {@code --json}, else a short table;
  * {@code --per-record} also writes each pair's ROUGE F and sentence BLEU, one JSON line per pair.
  */
-@Command(name = "metrics",
+@Command(name = "metrics", mixinStandardHelpOptions = true,
         description = "Score hypotheses against references: ROUGE-1/2/L/Lsum (mean F), corpus BLEU and chrF.")
 final class MetricsCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();

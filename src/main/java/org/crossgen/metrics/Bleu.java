@@ -1,7 +1,6 @@
 package org.crossgen.metrics;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,11 +52,10 @@ public final class Bleu {
         void add(String hypothesis, String reference) {
             List<String> hyp = Tokenizer13a.tokenize(hypothesis);
             List<String> ref = Tokenizer13a.tokenize(reference);
-            Map<String, Integer> refCounts = ngramCounts(ref);
-            for (Map.Entry<String, Integer> e : ngramCounts(hyp).entrySet()) {
-                int n = order(e.getKey());
-                total[n - 1] += e.getValue();
-                correct[n - 1] += Math.min(e.getValue(), refCounts.getOrDefault(e.getKey(), 0));
+            for (int n = 1; n <= MAX_ORDER; n++) {
+                Map<String, Integer> hypCounts = Ngrams.count(hyp, n);
+                total[n - 1] += Ngrams.total(hypCounts);
+                correct[n - 1] += Ngrams.clippedMatches(hypCounts, Ngrams.count(ref, n));
             }
             sysLen += hyp.size();
             refLen += ref.size();   // one reference: it is the closest reference length
@@ -66,21 +64,6 @@ public final class Bleu {
         BleuScore score(boolean effectiveOrder) {
             return compute(correct, total, sysLen, refLen, effectiveOrder);
         }
-    }
-
-    /** All n-grams of orders 1..4, keyed by their tokens joined with single spaces. */
-    private static Map<String, Integer> ngramCounts(List<String> tokens) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (int n = 1; n <= MAX_ORDER; n++) {
-            for (int i = 0; i + n <= tokens.size(); i++) {
-                counts.merge(String.join(" ", tokens.subList(i, i + n)), 1, Integer::sum);
-            }
-        }
-        return counts;
-    }
-
-    private static int order(String ngram) {
-        return (int) ngram.chars().filter(c -> c == ' ').count() + 1;
     }
 
     /**

@@ -46,17 +46,11 @@ public final class Chrf {
         for (int n = 1; n <= CHAR_ORDER; n++) {
             Map<String, Integer> hypCounts = ngramCounts(hyp, n);
             Map<String, Integer> refCounts = ngramCounts(ref, n);
-            long hypTotal = 0;
-            long matches = 0;
-            for (Map.Entry<String, Integer> e : hypCounts.entrySet()) {
-                hypTotal += e.getValue();
-                matches += Math.min(e.getValue(), refCounts.getOrDefault(e.getKey(), 0));
-            }
             int i = 3 * (n - 1);
             // sacreBLEU does not count hypothesis n-grams of an order the reference lacks.
-            stats[i] = refCounts.isEmpty() ? 0 : hypTotal;
-            stats[i + 1] = Math.max(ref.length - n + 1, 0);
-            stats[i + 2] = matches;
+            stats[i] = refCounts.isEmpty() ? 0 : Ngrams.total(hypCounts);
+            stats[i + 1] = Ngrams.total(refCounts);
+            stats[i + 2] = Ngrams.clippedMatches(hypCounts, refCounts);
         }
         return stats;
     }

@@ -68,25 +68,11 @@ public final class RougeScorer {
     }
 
     static RougeScore ngramOverlap(List<String> ref, List<String> hyp, int n) {
-        Map<String, Integer> refCounts = ngramCounts(ref, n);
-        Map<String, Integer> hypCounts = ngramCounts(hyp, n);
-        int matches = 0;
-        for (Map.Entry<String, Integer> e : refCounts.entrySet()) {
-            matches += Math.min(e.getValue(), hypCounts.getOrDefault(e.getKey(), 0));
-        }
-        int refTotal = Math.max(ref.size() - n + 1, 0);
-        int hypTotal = Math.max(hyp.size() - n + 1, 0);
-        return RougeScore.of((double) matches / Math.max(hypTotal, 1),
-                (double) matches / Math.max(refTotal, 1));
-    }
-
-    private static Map<String, Integer> ngramCounts(List<String> tokens, int n) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (int i = 0; i + n <= tokens.size(); i++) {
-            // Tokens are [a-z0-9]+, so a space-joined key cannot collide.
-            counts.merge(String.join(" ", tokens.subList(i, i + n)), 1, Integer::sum);
-        }
-        return counts;
+        Map<String, Integer> refCounts = Ngrams.count(ref, n);
+        Map<String, Integer> hypCounts = Ngrams.count(hyp, n);
+        long matches = Ngrams.clippedMatches(refCounts, hypCounts);
+        return RougeScore.of((double) matches / Math.max(Ngrams.total(hypCounts), 1),
+                (double) matches / Math.max(Ngrams.total(refCounts), 1));
     }
 
     static RougeScore lcs(List<String> ref, List<String> hyp) {
