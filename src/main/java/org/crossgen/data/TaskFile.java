@@ -42,7 +42,7 @@ final class TaskFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    /** One document: a task (new, or null fields when it extends a known one) and its datasets. */
+    /** One document: the task it names, the task itself when the document defines it (else null), its datasets. */
     record Entry(String taskName, Task newTask, List<DatasetSpec> datasets) {}
 
     /** A dataset as written, its files resolved against the task file's location. */
