@@ -19,6 +19,7 @@ import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.tensor.AtomicFiles;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.SafetensorsReader;
@@ -192,8 +193,10 @@ public final class LoraAdapter implements AutoCloseable {
         try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
             for (Map.Entry<Linear, LoraWeights> e : layers.entrySet()) {
                 LoraWeights w = e.getValue();
-                Tensor delta = w.b.matmul(w.a).mul(new Scalar(w.scale));        // (out, in)
-                e.getKey().weight.add_(delta.to(e.getKey().weight.scalar_type().intern()));
+                // in float64, rounded once into W's dtype: the merged weight is the nearest to W + scale B A
+                Tensor weight = e.getKey().weight;
+                Tensor delta = w.b.to(ScalarType.Double).matmul(w.a.to(ScalarType.Double)).mul(new Scalar(w.scale)); // (out, in)
+                weight.copy_(weight.to(ScalarType.Double).add(delta));
             }
         }
         detach();
