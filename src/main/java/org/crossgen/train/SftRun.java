@@ -354,7 +354,12 @@ public final class SftRun implements AutoCloseable {
                     + " differs from this run's training data " + hash + "; resume needs the same tokenized examples");
         }
         ObjectNode saved = (ObjectNode) state.path("config").deepCopy();
-        ObjectNode mine = JSON.valueToTree(config);
+        ObjectNode mine;
+        try {   // through text, so numbers parse to the same node types as the saved file's
+            mine = (ObjectNode) JSON.readTree(JSON.writeValueAsString(config));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         for (String free : List.of("checkpointEvery", "keepCheckpoints")) {
             saved.remove(free);
             mine.remove(free);
