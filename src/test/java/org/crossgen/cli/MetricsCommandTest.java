@@ -34,18 +34,6 @@ class MetricsCommandTest {
         golden = MetricsGolden.read();
     }
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = CrossgenCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /** The golden pairs as the JSONL the command reads. */
     private Path goldenPairsFile() throws IOException {
         List<String> lines = new ArrayList<>();
@@ -63,12 +51,12 @@ class MetricsCommandTest {
     @Test
     void jsonSummaryOfGoldenPairsMatchesGoldenCorpus() throws IOException {
         Path pairs = goldenPairsFile();
-        assertCorpusMatches(run("metrics", "--pairs", pairs.toString(), "--json"), "rouge_mean_fmeasure");
-        assertCorpusMatches(run("metrics", "--pairs", pairs.toString(), "--stemmer", "--json"),
+        assertCorpusMatches(CliRun.of("metrics", "--pairs", pairs.toString(), "--json"), "rouge_mean_fmeasure");
+        assertCorpusMatches(CliRun.of("metrics", "--pairs", pairs.toString(), "--stemmer", "--json"),
                 "rouge_stemmed_mean_fmeasure");
     }
 
-    private static void assertCorpusMatches(Run r, String rougeSection) throws IOException {
+    private static void assertCorpusMatches(CliRun r, String rougeSection) throws IOException {
         assertEquals(0, r.exitCode(), () -> "exit code; stderr: " + r.err());
         JsonNode got = JSON.readTree(r.out());
         JsonNode want = golden.get("corpus");
@@ -85,7 +73,7 @@ class MetricsCommandTest {
     @Test
     void perRecordFileHoldsEachPairsRougeFAndSentenceBleu() throws IOException {
         Path out = dir.resolve("per_record.jsonl");
-        Run r = run("metrics", "--pairs", goldenPairsFile().toString(), "--per-record", out.toString(), "--json");
+        CliRun r = CliRun.of("metrics", "--pairs", goldenPairsFile().toString(), "--per-record", out.toString(), "--json");
         assertEquals(0, r.exitCode(), r::err);
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
         assertEquals(golden.get("pairs").size(), lines.size(), "one line per pair");
@@ -110,7 +98,7 @@ class MetricsCommandTest {
     void tableOutputWithoutJson() throws IOException {
         Path pairs = dir.resolve("one.jsonl");
         Files.writeString(pairs, "{\"reference\": \"the cat sat\", \"hypothesis\": \"the cat\"}\n");
-        Run r = run("metrics", "--pairs", pairs.toString());
+        CliRun r = CliRun.of("metrics", "--pairs", pairs.toString());
         assertEquals(0, r.exitCode(), r::err);
         assertTrue(r.out().contains("rouge1       0.8000"), r.out());   // F = 4/5, see RougeScorerTest
         assertTrue(r.out().contains("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp"), r.out());
@@ -121,7 +109,7 @@ class MetricsCommandTest {
         Path pairs = dir.resolve("bad.jsonl");
         Files.writeString(pairs, "{\"reference\": \"a\", \"hypothesis\": \"b\"}\n{\"reference\": \"a\", \"hypothesis\": 3}\n");
         Path out = dir.resolve("per_record.jsonl");
-        Run r = run("metrics", "--pairs", pairs.toString(), "--per-record", out.toString(), "--json");
+        CliRun r = CliRun.of("metrics", "--pairs", pairs.toString(), "--per-record", out.toString(), "--json");
         assertEquals(1, r.exitCode());
         assertEquals("error: " + pairs + ", line 2: field 'hypothesis' must be a string, got 3", r.err().strip());
         assertEquals("", r.out());
@@ -132,14 +120,14 @@ class MetricsCommandTest {
     void malformedJsonFails() throws IOException {
         Path pairs = dir.resolve("broken.jsonl");
         Files.writeString(pairs, "{\"reference\": \"a\", \"hypothesis\": \"b\"\n");
-        Run r = run("metrics", "--pairs", pairs.toString(), "--json");
+        CliRun r = CliRun.of("metrics", "--pairs", pairs.toString(), "--json");
         assertEquals(1, r.exitCode());
         assertTrue(r.err().startsWith("error: " + pairs + ", line 1: malformed JSON"), r.err());
     }
 
     @Test
     void missingPairsOptionIsAUsageError() {
-        Run r = run("metrics", "--json");
+        CliRun r = CliRun.of("metrics", "--json");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("--pairs"), r.err());
     }

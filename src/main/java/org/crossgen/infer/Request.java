@@ -1,0 +1,30 @@
+package org.crossgen.infer;
+
+import java.util.List;
+
+/**
+ * What evaluation asks of a model, in text. Tasks never touch tensors; the model answers requests
+ * (after lm-evaluation-harness's {@code loglikelihood} / {@code generate_until}).
+ */
+public sealed interface Request permits Request.Loglikelihood, Request.Generate, Request.FirstTokenChoice {
+    /** log P(continuation | context); trailing spaces of the context belong to the continuation. */
+    record Loglikelihood(String context, String continuation) implements Request {}
+
+    /** Greedy generation until a stop string, EOS, or {@code maxNewTokens}. */
+    record Generate(String context, List<String> stopSequences, int maxNewTokens) implements Request {
+        public Generate {
+            stopSequences = List.copyOf(stopSequences);
+            if (maxNewTokens < 0) throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
+        }
+    }
+
+    /**
+     * The paper's label scoring: the next-token logits after the context, restricted to the first
+     * token of each label as the tokenizer splits {@code context + label}.
+     */
+    record FirstTokenChoice(String context, List<String> labels) implements Request {
+        public FirstTokenChoice {
+            labels = List.copyOf(labels);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.crossgen.report;
+
+/**
+ * One number of a study: a model (the base, or the base fine-tuned on one training set) evaluated
+ * on one test set under one prompt setting. The study's results store yields these; the report
+ * only reads them.
+ *
+ * @param baseModel    id of the base model (a folder name or path)
+ * @param method       {@code base}, {@code ft} or {@code fticl}
+ * @param trainDataset training dataset id ({@code sentiment/amazon}); empty for the base model
+ * @param trainSize    training records (0 for the base model)
+ * @param trainShots   demonstrations prepended to each training prompt (FTICL's k; 0 otherwise)
+ * @param seed         training seed (0 for the base model)
+ * @param evalDataset  evaluated test set id ({@code sentiment/yelp})
+ * @param evalTask     task of the evaluated test set
+ * @param template     prompt template id
+ * @param shots        demonstrations in each evaluation prompt
+ * @param metric       {@code accuracy}, {@code rougeL} (0–1) or {@code bleu} (0–100)
+ * @param value        the metric
+ * @param ciLower      lower end of its 95% bootstrap interval (NaN if none)
+ * @param ciUpper      upper end (NaN if none)
+ * @param n            evaluated records
+ */
+public record ResultRow(String baseModel, String method, String trainDataset, int trainSize, int trainShots, long seed,
+                        String evalDataset, String evalTask, int template, int shots, String metric,
+                        double value, double ciLower, double ciUpper, int n) {
+    public ResultRow {
+        if (!method.equals("base") && !method.equals("ft") && !method.equals("fticl")) {
+            throw new IllegalArgumentException("method must be base, ft or fticl, got " + method);
+        }
+        if (method.equals("base") != trainDataset.isEmpty()) {
+            throw new IllegalArgumentException("the base model has no training set and a fine-tuned one has one: " + method + " / \"" + trainDataset + "\"");
+        }
+    }
+
+    /** The training task ("" for the base model): the part of {@code trainDataset} before the slash. */
+    public String trainTask() {
+        return trainDataset.isEmpty() ? "" : trainDataset.substring(0, trainDataset.indexOf('/'));
+    }
+}

@@ -1,0 +1,208 @@
+package org.crossgen.text;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A Hugging Face tokenizer ({@code tokenizer.json}) with crossgen's rules for special tokens.
+ *
+ * <p>{@link #encode} never lets DJL add special tokens, truncate or pad: it prepends exactly one
+ * BOS when asked and never appends EOS, so prompt builders, the trainer and the evaluator all see
+ * the same ids. Special-token ids come from {@code tokenizer_config.json} when the folder has one
+ * ({@code bos_token}, {@code eos_token}, {@code pad_token}); pad falls back to eos.
+ *
+ * <p><b>Word boundaries (SentencePiece).</b> The mistral-32k normalizer prepends {@code ▁} (a
+ * space) to every encoded text. So {@code encode(prompt) ++ encode(target)} gives the target a
+ * leading word boundary: {@code "Sentiment:"} + {@code "positive"} encodes the target as
+ * {@code ▁positive}, while encoding the concatenated string {@code "Sentiment:positive"} gives
+ * {@code :} {@code positive} without it. Encode prompt and target separately (as the trainer and
+ * log-likelihood scorer do) and the target's tokens do not depend on the prompt's last characters;
+ * the cost is that the model sees a space the prompt text does not show. {@link #decode} strips
+ * one leading space, so {@code decode(encode(t, false))} returns {@code t}.
+ *
+ * <p>Special tokens written literally in a text ({@code "<s>"}, {@code "</s>"}) are matched as
+ * special tokens by the underlying library; the shipped datasets contain none.
+ *
+ * <p>Holds a native tokenizer: close it. Thread-safe for concurrent encode/decode.
+ */
+public final class Tokenizer implements AutoCloseable {
+    private static final String MISTRAL_32K = "tokenizers/mistral-32k/";
+
+    private final HuggingFaceTokenizer hf;
+    private final long bosId;
+    private final long eosId;
+    private final long padId;
+    private final int vocabSize;
+
+    private Tokenizer(HuggingFaceTokenizer hf, long bosId, long eosId, long padId, int vocabSize) {
+        this.hf = hf;
+        this.bosId = bosId;
+        this.eosId = eosId;
+        this.padId = padId;
+        this.vocabSize = vocabSize;
+    }
+
+    /**
+     * Loads {@code dir/tokenizer.json} (and {@code dir/tokenizer_config.json} when present).
+     *
+     * @throws IOException if a file cannot be read, or a special token is not in the vocabulary
+     */
+    public static Tokenizer load(Path dir) throws IOException {
+        Path json = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(json)) throw new IOException("no tokenizer.json in " + dir);
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode vocab = mapper.readTree(json.toFile());
+        Path configFile = dir.resolve("tokenizer_config.json");
+        JsonNode config = Files.isRegularFile(configFile)
+                ? mapper.readTree(configFile.toFile()) : mapper.createObjectNode();
+
+        HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(json)
+                .optAddSpecialTokens(false) // BOS is ours to add; the post-processor would add one more
+                .optTruncation(false)
+                .optPadding(false)
+                .build();
+        try {
+            long bos = specialId(vocab, config, "bos_token", "<s>", json);
+            long eos = specialId(vocab, config, "eos_token", "</s>", json);
+            String pad = tokenName(config.get("pad_token"));
+            long padId = pad == null ? eos : tokenId(vocab, pad, "pad_token", json);
+            return new Tokenizer(hf, bos, eos, padId, vocabSize(vocab));
+        } catch (IOException | RuntimeException e) {
+            hf.close();
+            throw e;
+        }
+    }
+
+    /** The mistral-32k tokenizer shipped on the classpath (the default model's tokenizer). */
+    public static Tokenizer mistral32k() {
+        try {
+            // DJL reads from a file path, and a classpath resource may live inside a jar.
+            Path dir = Files.createTempDirectory("crossgen-mistral-32k");
+            for (String name : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
+                try (InputStream in = Tokenizer.class.getClassLoader().getResourceAsStream(MISTRAL_32K + name)) {
+                    if (in == null) throw new IOException("classpath resource missing: " + MISTRAL_32K + name);
+                    Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            try {
+                return load(dir);
+            } finally {
+                for (String name : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
+                    Files.deleteIfExists(dir.resolve(name));
+                }
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Token ids of {@code text}: one BOS first when {@code addBos}, never an EOS, no truncation.
+     */
+    public long[] encode(String text, boolean addBos) {
+        long[] ids = tokenIds(text);
+        if (!addBos) return ids;
+        long[] withBos = new long[ids.length + 1];
+        withBos[0] = bosId;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
+    }
+
+    /** Token ids of {@code text} without any special token; {@code encode(text, false)}. */
+    public long[] tokenIds(String text) {
+        if (text.isEmpty()) return new long[0]; // the normalizer would still emit a lone "▁"
+        return hf.encode(text, false, false).getIds();
+    }
+
+    /** Number of tokens {@code encode(text, addBos)} returns. */
+    public int count(String text, boolean addBos) {
+        return tokenIds(text).length + (addBos ? 1 : 0);
+    }
+
+    /**
+     * Length of the longest prefix of {@code text} spelled by at most its first {@code n} tokens
+     * (a UTF-16 index into {@code text}); {@code n} at or above the token count gives
+     * {@code text.length()}. A character split into byte-fallback tokens is kept whole or not at
+     * all, so the prefix never ends inside a character.
+     */
+    public int prefixEnd(String text, int n) {
+        if (n <= 0 || text.isEmpty()) return 0;
+        CharSpan[] spans = hf.encode(text, false, false).getCharTokenSpans(); // code-point offsets
+        if (n >= spans.length) return text.length();
+        int end = spans[n].getStart() < spans[n - 1].getEnd()
+                ? spans[n - 1].getStart()  // token n continues token n-1's character: drop it
+                : spans[n - 1].getEnd();
+        return text.offsetByCodePoints(0, end);
+    }
+
+    /** Text of {@code ids}, special tokens skipped. */
+    public String decode(long[] ids) {
+        return hf.decode(ids, true);
+    }
+
+    public long bosId() {
+        return bosId;
+    }
+
+    public long eosId() {
+        return eosId;
+    }
+
+    /** Padding id: the config's pad token, or eos when it names none. */
+    public long padId() {
+        return padId;
+    }
+
+    /** Number of distinct ids: the model vocabulary plus added tokens outside it. */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public void close() {
+        hf.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Tokenizer[vocab=" + vocabSize + ", bos=" + bosId + ", eos=" + eosId + ", pad=" + padId + "]";
+    }
+
+    private static long specialId(JsonNode vocab, JsonNode config, String key, String fallback, Path file)
+            throws IOException {
+        String name = tokenName(config.get(key));
+        return tokenId(vocab, name == null ? fallback : name, key, file);
+    }
+
+    /** A config token is either a string or an AddedToken object with "content". */
+    private static String tokenName(JsonNode node) {
+        if (node == null || node.isNull()) return null;
+        return node.isTextual() ? node.asText() : node.path("content").asText(null);
+    }
+
+    private static long tokenId(JsonNode vocab, String token, String key, Path file) throws IOException {
+        for (JsonNode added : vocab.path("added_tokens")) {
+            if (token.equals(added.path("content").asText())) return added.path("id").asLong();
+        }
+        JsonNode id = vocab.path("model").path("vocab").get(token);
+        if (id == null) throw new IOException(file + ": " + key + " \"" + token + "\" is not in the vocabulary");
+        return id.asLong();
+    }
+
+    private static int vocabSize(JsonNode vocab) {
+        long max = -1;
+        for (JsonNode id : vocab.path("model").path("vocab")) max = Math.max(max, id.asLong());
+        for (JsonNode added : vocab.path("added_tokens")) max = Math.max(max, added.path("id").asLong());
+        return Math.toIntExact(max + 1);
+    }
+}

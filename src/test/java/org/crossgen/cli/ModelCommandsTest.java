@@ -1,0 +1,91 @@
+package org.crossgen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.crossgen.testing.StoriesGolden;
+import org.crossgen.testing.TestResources;
+import org.crossgen.testing.TinyModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCommandsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path tmp;
+
+    @Test
+    void generateIdsReproducesTheGreedyGolden() throws Exception {
+        StoriesGolden ref = StoriesGolden.read();
+        CliRun r = CliRun.of("generate", "--model", TestResources.stories260k().toString(), "--ids", "1",
+                "--max-new-tokens", "80", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode out = JSON.readTree(r.out());
+        assertArrayEquals(ref.greedyIds(), JSON.treeToValue(out.get("output_ids"), long[].class));
+    }
+
+    @Test
+    void scoreIdsLogitsMatchTheReference() throws Exception {
+        StoriesGolden ref = StoriesGolden.read();
+        StringBuilder ids = new StringBuilder();
+        for (long id : ref.inputIds()) ids.append(ids.length() == 0 ? "" : ",").append(id);
+        CliRun r = CliRun.of("score", "--model", TestResources.stories260k().toString(), "--ids", ids.toString(), "--logits", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode out = JSON.readTree(r.out());
+        assertArrayEquals(ref.inputIds(), JSON.treeToValue(out.get("input_ids"), long[].class));
+        double worst = 0;
+        for (int t = 0; t < ref.logits().length; t++) {
+            for (int v = 0; v < ref.logits()[t].length; v++) {
+                worst = Math.max(worst, Math.abs(out.get("logits").get(t).get(v).asDouble() - ref.logits()[t][v]));
+            }
+        }
+        assertTrue(worst <= 1e-4, "CLI logits vs llama2.c, tolerance 1e-4: worst " + worst);
+    }
+
+    @Test
+    void badIdsAndMissingTokenizerGiveOneClearLine() {
+        CliRun bad = CliRun.of("generate", "--model", TestResources.stories260k().toString(), "--ids", "1,x");
+        assertEquals(1, bad.exitCode());
+        assertEquals("error: --ids: item 2 is not a token id: \"x\"", bad.err().strip());
+        CliRun text = CliRun.of("generate", "--model", TestResources.stories260k().toString(), "--prompt", "Once");
+        assertEquals(1, text.exitCode());
+        assertTrue(text.err().contains("has no tokenizer.json"), text.err());
+        CliRun cuda = CliRun.of("generate", "--model", TestResources.stories260k().toString(), "--ids", "1", "--device", "cuda");
+        assertEquals(1, cuda.exitCode());
+        assertTrue(cuda.err().contains("no CUDA device is usable"), cuda.err());
+    }
+
+    /** A random model with the 32k tokenizer: the text paths run end to end (content is noise). */
+    @Test
+    void textGenerationAndScoringRunWithATokenizer() throws Exception {
+        Path dir = TinyModels.withTokenizer(tmp.resolve("m"), 3);
+        CliRun gen = CliRun.of("generate", "--model", dir.toString(), "--prompt", "Hello", "--max-new-tokens", "5", "--json");
+        assertEquals(0, gen.exitCode(), gen.err());
+        assertTrue(JSON.readTree(gen.out()).has("text"));
+        CliRun score = CliRun.of("score", "--model", dir.toString(), "--context", "The movie was", "--continuation", " good", " bad", "--json");
+        assertEquals(0, score.exitCode(), score.err());
+        JsonNode s = JSON.readTree(score.out()).get("scores");
+        assertEquals(2, s.size());
+        assertTrue(s.get(0).get("logprob").asDouble() < 0);
+    }
+
+    @Test
+    void evalWritesResultsAndRescoreReproducesThem() throws Exception {
+        Path dir = TinyModels.withTokenizer(tmp.resolve("m"), 5);
+        Path out = tmp.resolve("eval");
+        CliRun r = CliRun.of("eval", "--model", dir.toString(), "--dataset", "sentiment/sst2", "--shots", "1", "--limit", "12",
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode metrics = JSON.readTree(r.out());
+        assertTrue(metrics.has("accuracy") && metrics.has("accuracy_ci95"), r.out());
+        CliRun again = CliRun.of("eval", "--rescore", out.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(metrics, JSON.readTree(again.out()));
+        CliRun bad = CliRun.of("eval", "--model", dir.toString(), "--dataset", "sentiment/imdb");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("sentiment/imdb") && bad.err().contains("sentiment/yelp"), bad.err());
+    }
+}
