@@ -4,7 +4,11 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import org.crossgen.infer.ContinuationTokens;
+import org.crossgen.prompt.TrainingExample;
+import org.crossgen.text.Tokenizer;
 
 /**
  * One tokenized supervised example. The trainer feeds {@code prompt + target + EOS} and computes
@@ -19,6 +23,22 @@ public record SftExample(long[] promptIds, long[] targetIds) {
         if (targetIds == null) throw new IllegalArgumentException("targetIds must not be null (use an empty array)");
         promptIds = promptIds.clone();
         targetIds = targetIds.clone();
+    }
+
+    /**
+     * Tokenizes a prompt/target pair exactly as evaluation splits a context and its continuation
+     * ({@link ContinuationTokens}: one BOS, the target tokenized in context), so training and
+     * scoring see the same target tokens.
+     */
+    public static SftExample encode(TrainingExample example, Tokenizer tokenizer) {
+        ContinuationTokens t = ContinuationTokens.of(tokenizer, example.prompt(), example.target());
+        return new SftExample(t.context(), t.continuation());
+    }
+
+    public static List<SftExample> encodeAll(List<TrainingExample> examples, Tokenizer tokenizer) {
+        List<SftExample> out = new ArrayList<>(examples.size());
+        for (TrainingExample e : examples) out.add(encode(e, tokenizer));
+        return out;
     }
 
     /** Tokens the model reads: prompt, target and EOS. */

@@ -40,4 +40,17 @@ class SftBatchTest {
         assertEquals(SftExample.sha256(x), SftExample.sha256(List.of(new SftExample(new long[] {1, 5}, new long[] {6}))));
         org.junit.jupiter.api.Assertions.assertNotEquals(SftExample.sha256(x), SftExample.sha256(y));
     }
+
+    @Test
+    void encodesLikeEvaluationSplitsContextAndContinuation() {
+        try (org.crossgen.text.Tokenizer tok = org.crossgen.text.Tokenizer.mistral32k()) {
+            var ex = new org.crossgen.prompt.TrainingExample("Review: great film.\nSentiment:", " positive");
+            SftExample e = SftExample.encode(ex, tok);
+            var ref = org.crossgen.infer.ContinuationTokens.of(tok, ex.prompt(), ex.target());
+            assertArrayEquals(ref.context(), e.promptIds());
+            assertArrayEquals(ref.continuation(), e.targetIds());
+            assertEquals(tok.bosId(), e.promptIds()[0]);
+            assertEquals(" positive", tok.decode(e.targetIds()).startsWith(" ") ? tok.decode(e.targetIds()) : " " + tok.decode(e.targetIds()));
+        }
+    }
 }
