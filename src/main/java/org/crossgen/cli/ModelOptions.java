@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code --model}, {@code --dtype} and {@code --device}, shared by every command that runs a model. */
 final class ModelOptions {
     @Option(names = "--model", paramLabel = "DIR",
-            description = "Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json).")
+            description = "Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json); "
+                    + "default: crossgen's built-in model.")
     Path model;
 
     @Option(names = "--dtype", defaultValue = "float32", paramLabel = "TYPE",
@@ -22,8 +23,14 @@ final class ModelOptions {
     String device;
 
     LlamaModel load() throws IOException {
-        if (model == null) throw new IllegalArgumentException("give --model DIR (a Hugging Face checkpoint folder)");
-        return LlamaModel.load(model, DType.parse(dtype), ComputeDevice.parse(device));
+        return LlamaModel.load(modelDir(), DType.parse(dtype), ComputeDevice.parse(device));
+    }
+
+    /** --model, or the built-in default model when none is given. */
+    Path modelDir() {
+        if (model != null) return model;
+        if (!org.crossgen.model.DefaultModel.available()) throw new IllegalArgumentException("give --model DIR (a Hugging Face checkpoint folder)");
+        return org.crossgen.model.DefaultModel.path();
     }
 
     /** Parses "1, 2,3" into token ids; the message names the option and the bad item. */

@@ -14,11 +14,11 @@ final class TextRequests {
     private TextRequests() {}
 
     static Tokenizer tokenizer(ModelOptions options) throws java.io.IOException {
-        if (options.model == null) throw new IllegalArgumentException("give --model DIR (a Hugging Face checkpoint folder)");
-        if (!java.nio.file.Files.exists(options.model.resolve("tokenizer.json"))) {
-            throw new IllegalArgumentException(options.model + " has no tokenizer.json; pass token ids with --ids instead of text");
+        java.nio.file.Path dir = options.modelDir();
+        if (!java.nio.file.Files.exists(dir.resolve("tokenizer.json"))) {
+            throw new IllegalArgumentException(dir + " has no tokenizer.json; pass token ids with --ids instead of text");
         }
-        return Tokenizer.load(options.model);
+        return Tokenizer.load(dir);
     }
 
     static int run(CrossgenCommand root, ModelOptions options, LlamaModel model, String prompt, int maxNewTokens,

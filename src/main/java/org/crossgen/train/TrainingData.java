@@ -1,0 +1,52 @@
+package org.crossgen.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.crossgen.data.Dataset;
+import org.crossgen.data.Example;
+import org.crossgen.prompt.DemonstrationSampler;
+import org.crossgen.prompt.PromptBuilder;
+import org.crossgen.prompt.PromptTemplate;
+import org.crossgen.prompt.PromptTruncator;
+import org.crossgen.prompt.TrainingExample;
+import org.crossgen.text.Tokenizer;
+
+/**
+ * The tokenized training set of one fine-tuning job: the dataset's training file of a given size,
+ * prompts built with a template and {@code shots} demonstrations from the training dataset's pool
+ * (FTICL; 0 = plain FT), fitted to {@code maxLength} tokens (demonstrations dropped first, then the
+ * input cut; the target is never cut).
+ *
+ * @param examples  in the training file's order
+ * @param truncated how many prompts lost demonstrations or input text
+ */
+public record TrainingData(List<SftExample> examples, int truncated) {
+    /**
+     * @param limit use the first {@code limit} records (0 = all)
+     * @param sampler {@code paper} (first k of the pool) or {@code random} (seeded by {@code seed})
+     */
+    public static TrainingData of(Dataset dataset, int size, int template, int shots, String sampler, long seed,
+                                  int limit, int maxLength, Tokenizer tokenizer) {
+        PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), template));
+        DemonstrationSampler demos = sampler.equals("random") ? DemonstrationSampler.random(new Random(seed)) : DemonstrationSampler.paper();
+        PromptTruncator truncator = new PromptTruncator(tokenizer, maxLength);
+        List<Example> pool = builder.pool(dataset, shots);
+        List<Example> records = dataset.trainExamples(size);
+        if (limit > 0 && limit < records.size()) records = records.subList(0, limit);
+        List<SftExample> out = new ArrayList<>(records.size());
+        int truncated = 0;
+        for (Example record : records) {
+            var fit = truncator.fitTraining(builder, builder.demonstrations(dataset, pool, record, shots, demos), record);
+            if (fit.truncated()) truncated++;
+            SftExample e = SftExample.encode(new TrainingExample(fit.prompt(), record.output()), tokenizer);
+            // in-context tokenization can differ from the truncator's count by a boundary token
+            if (e.length() > maxLength) {
+                throw new IllegalArgumentException(dataset.id() + " training record " + record.position() + ": " + e.length()
+                        + " tokens after fitting to " + maxLength);
+            }
+            out.add(e);
+        }
+        return new TrainingData(out, truncated);
+    }
+}
