@@ -17,6 +17,9 @@ final class Charts {
     }
 
     private static final Color FT = new Color(0xd95f02), FTICL = new Color(0x1b9e77);
+    /** Tableau 10: distinct, and none too pale to see on white (XChart's default has yellow and pink). */
+    private static final Color[] PALETTE = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759), new Color(0x76b7b2),
+            new Color(0x59a14f), new Color(0xedc948), new Color(0xb07aa1), new Color(0xff9da7), new Color(0x9c755f), new Color(0xbab0ac)};
 
     private Charts() {}
 
@@ -26,8 +29,9 @@ final class Charts {
     /** Loss against step, one line per training job. */
     static byte[] lossCurves(String title, List<LossCurve> curves) {
         XYChart chart = new XYChartBuilder().width(900).height(480).title(title).xAxisTitle("step").yAxisTitle("training loss").build();
+        style(chart);
         chart.getStyler().setMarkerSize(0);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setSeriesColors(PALETTE);
         for (LossCurve c : curves) {
             if (c.points().isEmpty()) continue;
             double[] x = c.points().stream().mapToDouble(LossPoint::step).toArray();
@@ -44,7 +48,7 @@ final class Charts {
         XYChart chart = new XYChartBuilder().width(720).height(480).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        style(chart);
         addPoints(chart, ft, FT, true);
         addPoints(chart, fticl, FTICL, false);
         return png(chart);
@@ -53,10 +57,16 @@ final class Charts {
     /** Lines over x, e.g. relative change per decoder layer for FT and FTICL. */
     static byte[] lines(String title, String xTitle, String yTitle, Series ft, Series fticl) {
         XYChart chart = new XYChartBuilder().width(720).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        style(chart);
         addPoints(chart, ft, FT, true);
         addPoints(chart, fticl, FTICL, false);
         return png(chart);
+    }
+
+    private static void style(XYChart chart) {
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("0.####");
+        chart.getStyler().setYAxisDecimalPattern("0.####");
     }
 
     private static void addPoints(XYChart chart, Series s, Color colour, boolean circle) {

@@ -75,7 +75,8 @@ final class Heatmap {
         this.gridX = PAD + rowLabelW;
         this.gridY = PAD + TITLE_SIZE + PAD + lines * (LABEL_SIZE + 4) + 4;
         int gridW = cols.size() * cellW;
-        this.width = Math.max(gridX + gridW + PAD, PAD + textWidth(title, TITLE_SIZE, true) + PAD);
+        int legendW = legendBarWidth(cols.size(), cellW) + PAD + textWidth(legendText(scaleLabel), CI_SIZE + 1, false);
+        this.width = Math.max(gridX + Math.max(gridW, legendW) + PAD, PAD + textWidth(title, TITLE_SIZE, true) + PAD);
         this.height = gridY + rows.size() * CELL_H + PAD + 50;
     }
 
@@ -137,7 +138,7 @@ final class Heatmap {
 
     /** A gradient bar from −max to +max with its three ticks and the scale's title. */
     private void paintLegend(Canvas c, int y) {
-        int barW = Math.max(160, Math.min(320, cols.size() * cellW)), barH = 12, steps = 64;
+        int barW = legendBarWidth(cols.size(), cellW), barH = 12, steps = 64;
         int x0 = gridX;
         for (int k = 0; k < steps; k++) {
             double v = -maxAbs + (2 * maxAbs) * (k + 0.5) / steps;
@@ -149,7 +150,15 @@ final class Heatmap {
         c.text(x0, ty, String.format(Locale.ROOT, "%+.3f", -maxAbs), CI_SIZE, false, Color.BLACK, Anchor.START);
         c.text(x0 + barW / 2, ty, "0", CI_SIZE, false, Color.BLACK, Anchor.MIDDLE);
         c.text(x0 + barW, ty, String.format(Locale.ROOT, "%+.3f", maxAbs), CI_SIZE, false, Color.BLACK, Anchor.END);
-        c.text(x0 + barW + PAD, y + barH - 1, scaleLabel + "  (grey: not evaluated)", CI_SIZE + 1, false, Color.BLACK, Anchor.START);
+        c.text(x0 + barW + PAD, y + barH - 1, legendText(scaleLabel), CI_SIZE + 1, false, Color.BLACK, Anchor.START);
+    }
+
+    private static int legendBarWidth(int columns, int cellW) {
+        return Math.max(160, Math.min(320, columns * cellW));
+    }
+
+    private static String legendText(String scaleLabel) {
+        return scaleLabel + "  (grey: not evaluated)";
     }
 
     /** White at 0, fully red at −max, fully blue at +max. */

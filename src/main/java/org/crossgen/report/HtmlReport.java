@@ -21,10 +21,11 @@ final class HtmlReport {
     private static final String CSS = """
             body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 24px auto; max-width: 1200px; color: #222; line-height: 1.4; }
             h1 { border-bottom: 2px solid #444; } h2 { border-bottom: 1px solid #bbb; margin-top: 2em; }
+            div.scroll { overflow-x: auto; }
             table { border-collapse: collapse; margin: 8px 0 20px; font-size: 13px; }
             caption { text-align: left; font-weight: bold; padding: 4px 0; }
             th, td { border: 1px solid #bbb; padding: 3px 7px; text-align: right; white-space: nowrap; }
-            th { background: #eee; } td:first-child, th:first-child { text-align: left; }
+            th { background: #eee; text-align: left; } td:first-child, th:first-child { text-align: left; }
             td.strong { font-weight: bold; background: #fff8dc; }
             td.supported { background: #d9f2d9; } td.not-supported { background: #f8d7da; }
             td.inconclusive { background: #fff3cd; } td.not-evaluated { background: #e9ecef; color: #666; }
@@ -75,7 +76,7 @@ final class HtmlReport {
     }
 
     private static void table(StringBuilder h, Table t) {
-        h.append("<table id=\"").append(Html.escape(t.id())).append("\">\n<caption>").append(Html.escape(t.caption())).append("</caption>\n<tr>");
+        h.append("<div class=\"scroll\"><table id=\"").append(Html.escape(t.id())).append("\">\n<caption>").append(Html.escape(t.caption())).append("</caption>\n<tr>");
         for (String c : t.header()) h.append("<th>").append(Html.escape(c)).append("</th>");
         h.append("</tr>\n");
         for (List<Cell> row : t.rows()) {
@@ -86,7 +87,7 @@ final class HtmlReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
     }
 
     private static void figure(StringBuilder h, Figure f) {

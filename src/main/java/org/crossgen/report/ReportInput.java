@@ -59,7 +59,11 @@ public record ReportInput(List<ResultRow> results, List<DriftRow> drift, List<Lo
             try {
                 out.add(JSON.treeToValue(node, type));
             } catch (IOException | IllegalArgumentException e) {
-                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                Throwable root = e;
+                while (root.getCause() != null) root = root.getCause();
+                // a record's own check (compact constructor) says it best; otherwise Jackson's message
+                String why = root instanceof IllegalArgumentException ? root.getMessage()
+                        : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
                 throw new IOException(file + ", " + field + " record " + i + ": " + why, e);
             }
         }

@@ -161,32 +161,27 @@ public final class StudyReport {
         return new Table(id, caption, header, rows);
     }
 
-    /** FT and FTICL of the same training set side by side: their Δs and FTICL − FT per test set. */
+    /** FT and FTICL of the same training set side by side: one row per (training set, k, test set). */
     private void ftVsFticl(StudyResults r, TaskMatrix m, String slug) {
         List<ModelKey> ficl = m.models().stream().filter(k -> k.method().equals("fticl")).toList();
         if (ficl.isEmpty()) return;
-        List<String> header = new ArrayList<>(List.of("training set", "FTICL"));
-        for (String set : m.testSets()) {
-            header.add(set + " FT Δ");
-            header.add(set + " FTICL Δ");
-            header.add(set + " FTICL − FT");
-        }
         List<List<Cell>> rows = new ArrayList<>();
         int d = decimals(m.metric());
         for (ModelKey icl : ficl) {
             ModelKey ft = new ModelKey("ft", icl.trainDataset(), icl.trainSize(), 0);
-            List<Cell> row = new ArrayList<>(List.of(Cell.of(icl.trainDataset()), Cell.of("k=" + icl.trainShots())));
             for (String set : m.testSets()) {
                 String style = set.equals(icl.trainDataset()) ? "strong" : "";
                 Estimate ftCell = r.cell(ft, set, m.setting(), m.metric()), iclCell = r.cell(icl, set, m.setting(), m.metric());
-                row.add(new Cell(r.delta(ft, set, m.setting(), m.metric()).format(d, true).replaceAll(" \\[.*", ""), style));
-                row.add(new Cell(r.delta(icl, set, m.setting(), m.metric()).format(d, true).replaceAll(" \\[.*", ""), style));
-                row.add(new Cell(iclCell.minus(ftCell).format(d, true), style));
+                rows.add(List.of(Cell.of(r.label(icl).replaceFirst("^FTICL k=\\d+ ", "")), Cell.of(Integer.toString(icl.trainShots())),
+                        new Cell(set + (style.isEmpty() ? "" : " (in-domain)"), style),
+                        new Cell(r.delta(ft, set, m.setting(), m.metric()).format(d, true), style),
+                        new Cell(r.delta(icl, set, m.setting(), m.metric()).format(d, true), style),
+                        new Cell(iclCell.minus(ftCell).format(d, true), style)));
             }
-            rows.add(row);
         }
         blocks.add(new Table(slug + "-" + m.metric() + "-ft-vs-fticl", m.task() + ", " + m.setting().label() + ": FT vs FTICL, "
-                + MetricNames.display(m.metric()) + " (Δ vs base, and FTICL − FT with its interval)", header, rows));
+                + MetricNames.display(m.metric()), List.of("training set", "FTICL k", "test set", "FT Δ vs base", "FTICL Δ vs base",
+                "FTICL − FT"), rows));
     }
 
     // ---- cross-task ----
@@ -282,7 +277,7 @@ public final class StudyReport {
         Charts.Series icl = series("FTICL", ps.stream().filter(p -> p.model().method().equals("fticl")).toList(), x);
         if (ft.x().length + icl.x().length == 0) return;
         blocks.add(new Figure(file, "Out-of-domain gain against " + xTitle + " (one point per fine-tuned model and seed)",
-                Charts.scatter("OOD gain vs drift", xTitle, "OOD gain (Δ primary metric)", ft, icl), null));
+                Charts.scatter("Out-of-domain gain vs " + xTitle.replaceFirst(" \\(.*|, nats", ""), xTitle, "OOD gain (Δ primary metric)", ft, icl), null));
     }
 
     private static Charts.Series series(String name, List<DriftPoint> ps, java.util.function.ToDoubleFunction<DriftPoint> x) {
