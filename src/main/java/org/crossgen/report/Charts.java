@@ -12,7 +12,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Line and scatter charts of the report, drawn by XChart as PNG bytes. */
 final class Charts {
-    static {
+    static {   // drawing into images never needs a display
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
     }
 

@@ -66,10 +66,15 @@ record Estimate(double value, double lower, double upper) {
     /** "0.312 [0.300, 0.325]", "0.312" without an interval, "—" without a value. */
     String format(int decimals, boolean signed) {
         if (!hasValue()) return "—";
-        String f = "%" + (signed ? "+" : "") + "." + decimals + "f";
-        String s = String.format(Locale.ROOT, f, value);
+        String s = number(value, decimals, signed);
         if (!hasInterval()) return s;
-        String g = "%." + decimals + "f";
-        return s + String.format(Locale.ROOT, " [" + g + ", " + g + "]", lower, upper);
+        return s + " [" + number(lower, decimals, false) + ", " + number(upper, decimals, false) + "]";
+    }
+
+    /** Fixed decimals; a value that rounds to zero prints as 0, never "-0.000". */
+    private static String number(double v, int decimals, boolean signed) {
+        double scale = Math.pow(10, decimals);
+        double rounded = Math.round(v * scale) / scale;
+        return String.format(Locale.ROOT, "%" + (signed ? "+" : "") + "." + decimals + "f", rounded == 0 ? 0.0 : rounded);
     }
 }

@@ -25,7 +25,7 @@ import javax.imageio.ImageIO;
  * {@link BufferedImage} for PNG and into SVG elements, so the two files agree.
  */
 final class Heatmap {
-    static {
+    static {   // drawing into images never needs a display
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
     }
 

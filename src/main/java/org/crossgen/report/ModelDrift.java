@@ -15,6 +15,7 @@ import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
+import org.crossgen.text.Tokenizer;
 
 /**
  * How far fine-tuning moved a model from its base, the paper's explanation of why FTICL
@@ -68,6 +69,20 @@ public final class ModelDrift implements AutoCloseable {
     public static ModelDrift against(String baseModelId, Path baseDir, List<long[]> prompts, int batchSize,
                                      DType dtype, ComputeDevice device) throws IOException {
         return new ModelDrift(baseModelId, LlamaModel.load(baseDir, dtype, device), prompts, batchSize, dtype, device);
+    }
+
+    /**
+     * Held-out texts as prompts for {@link #against}: BOS first, cut to {@code maxTokens} tokens
+     * (the KL's memory grows with batch × length × vocabulary).
+     */
+    public static List<long[]> promptIds(Tokenizer tokenizer, List<String> texts, int maxTokens) {
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+        List<long[]> ids = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            long[] t = tokenizer.encode(text, true);
+            ids.add(t.length <= maxTokens ? t : java.util.Arrays.copyOf(t, maxTokens));
+        }
+        return ids;
     }
 
     /**

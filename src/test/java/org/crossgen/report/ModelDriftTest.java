@@ -19,6 +19,7 @@ import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
 import org.crossgen.tensor.Torch;
 import org.crossgen.testing.TestResources;
+import org.crossgen.text.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,17 @@ class ModelDriftTest {
         // right padding must not leak into real positions: one prompt per batch gives the same mean,
         // up to float32 rounding of differently shaped matmuls (observed ~1.5e-6 relative)
         assertEquals(single, batched, 1e-5 * single);
+    }
+
+    @Test
+    void textPromptsAreEncodedWithBosAndCut() {
+        try (Tokenizer tok = Tokenizer.mistral32k()) {
+            List<long[]> ids = ModelDrift.promptIds(tok, List.of("Once upon a time there was a little dog", "Hi"), 4);
+            assertEquals(4, ids.get(0).length);
+            assertEquals(tok.bosId(), ids.get(0)[0]);
+            assertEquals(List.of(tok.bosId()), List.of(ids.get(1)[0]));
+            assertTrue(ids.get(1).length >= 2 && ids.get(1).length <= 4);
+        }
     }
 
     @Test
