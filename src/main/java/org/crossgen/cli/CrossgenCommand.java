@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CrossgenCommand.Version.class,
         description = "Measure how fine-tuning changes what a language model can do across domains and tasks.",
-        subcommands = {CommandLine.HelpCommand.class, DataCommand.class, PromptCommand.class, GenerateCommand.class, EvalCommand.class, TrainCommand.class, PretrainCommand.class,
-                ScoreCommand.class, MetricsCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DataCommand.class, PromptCommand.class, GenerateCommand.class,
+                ScoreCommand.class, EvalCommand.class, MetricsCommand.class, TrainCommand.class, PretrainCommand.class,
+                StudyCommand.class, ReportCommand.class, BenchCommand.class})
 public final class CrossgenCommand implements Runnable {
     @Spec CommandSpec spec;
 

@@ -1,0 +1,53 @@
+package org.crossgen.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.crossgen.report.FindingCheck;
+import org.crossgen.report.ReportInput;
+import org.crossgen.report.StudyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code crossgen report}: the study report (HTML, Markdown, findings.json, heatmaps) from a study
+ * folder's results.json or any exported rows file.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write the study report: per-task matrices, Δ vs base, FT vs FTICL, cross-task transfer, "
+                + "the paper's findings as checks, drift and loss charts.")
+final class ReportCommand implements Callable<Integer> {
+    @ParentCommand CrossgenCommand root;
+
+    @Parameters(paramLabel = "DIR_OR_ROWS.json",
+            description = "A study folder (reads its " + ReportInput.RESULTS_FILE + ") or a JSON file: an array of result rows, "
+                    + "or {\"results\": [...], \"drift\": [...], \"lossCurves\": [...]}.")
+    Path input;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Report folder, replaced atomically (default: report/ in the study folder or next to the JSON file).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        Path file = ReportInput.resultsFile(input);
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file (expected a study folder with "
+                + ReportInput.RESULTS_FILE + " or a JSON rows file)");
+        ReportInput in = ReportInput.read(file);
+        StudyReport report = StudyReport.of(in.results(), in.drift(), in.lossCurves());
+        Path dir = out != null ? out : (Files.isDirectory(input) ? input : file.toAbsolutePath().getParent()).resolve("report");
+        Path html = report.write(dir);
+        for (Map.Entry<String, List<FindingCheck>> e : report.findings().entrySet()) {
+            root.out().println("base model " + e.getKey() + ":");
+            for (FindingCheck c : e.getValue()) root.out().println("  " + c.sentence());
+        }
+        root.out().println("wrote " + html);
+        root.out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+package org.crossgen.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.crossgen.report.StudyResults.Kind;
+
+/**
+ * The paper's findings as checks on one base model's results. Every check averages pairs; a pair
+ * is one (fine-tuned model, test set, template, shots) cell, its value the mean over training
+ * seeds, in the primary metric of the test set's task (ROUGE-L for generation, accuracy for
+ * classification). Out-of-domain (OOD) test sets are the training task's other test sets.
+ * Findings 1 and 2 use FT models; finding 3 pairs each FTICL model with the FT model of the same
+ * training set and size. Intervals: {@link PairBootstrap}.
+ */
+final class Findings {
+    private final StudyResults r;
+
+    private record Pair(String label, String metric, Estimate value) {}
+
+    private Findings(StudyResults r) {
+        this.r = r;
+    }
+
+    static List<FindingCheck> check(StudyResults r) {
+        return new Findings(r).checks();
+    }
+
+    private List<FindingCheck> checks() {
+        List<Pair> genOod = outOfDomainDeltas(Kind.GENERATION);
+        List<Pair> clsOod = outOfDomainDeltas(Kind.CLASSIFICATION);
+        List<FindingCheck> checks = new ArrayList<>();
+        checks.add(mean("1a", "Generation-task FT models lose out-of-domain vs the base model",
+                "mean Δ%s vs base over (FT model, OOD test set, setting) pairs", genOod, -1));
+        checks.add(mean("1b", "Classification-task FT models gain out-of-domain vs the base model",
+                "mean Δ%s vs base over (FT model, OOD test set, setting) pairs", clsOod, +1));
+        Estimate diff = PairBootstrap.differenceOfMeans(values(clsOod), values(genOod));
+        List<Pair> both = new ArrayList<>(clsOod);
+        both.addAll(genOod);
+        checks.add(check("1c", "Classification-task FT models generalize out-of-domain better than generation-task FT models",
+                "mean OOD Δ of classification pairs − mean OOD Δ of generation pairs (" + metricNames(both)
+                        + "; groups resampled independently)",
+                diff, +1, clsOod.isEmpty() || genOod.isEmpty() ? 0 : both.size(), both));
+        checks.add(mean("2a", "Classification-task FT models help other classification tasks",
+                "mean Δ%s vs base over (FT model, test set of another classification task, setting) pairs",
+                crossTaskDeltas(Kind.CLASSIFICATION, Kind.CLASSIFICATION), +1));
+        checks.add(mean("2b", "Generation-task FT models hurt other tasks",
+                "mean Δ%s vs base over (FT model, test set of another task, setting) pairs",
+                crossTaskDeltas(Kind.GENERATION, null), -1));
+        checks.add(mean("3a", "On generation tasks FTICL generalizes out-of-domain better than FT",
+                "mean FTICL − FT %s over (training set, OOD test set, setting) pairs",
+                fticlMinusFt(Kind.GENERATION, +1), +1));
+        checks.add(mean("3b", "On classification tasks FT generalizes out-of-domain at least as well as FTICL",
+                "mean FT − FTICL %s over (training set, OOD test set, setting) pairs",
+                fticlMinusFt(Kind.CLASSIFICATION, -1), +1));
+        return checks;
+    }
+
+    /** Mean of the pairs; {@code %s} in the measure becomes the metrics' names ("ROUGE-L"). */
+    private FindingCheck mean(String id, String claim, String measureFormat, List<Pair> pairs, int claimedSign) {
+        String measure = String.format(measureFormat, metricNames(pairs));
+        return check(id, claim, measure, PairBootstrap.mean(values(pairs)), claimedSign, pairs.size(), pairs);
+    }
+
+    private static FindingCheck check(String id, String claim, String measure, Estimate e, int claimedSign, int n, List<Pair> pairs) {
+        List<String> evidence = pairs.stream().map(p -> p.label() + ": " + p.value().format(4, true)).toList();
+        return new FindingCheck(id, claim, measure, Verdict.of(e, claimedSign, n), e.value(), e.lower(), e.upper(), n, evidence);
+    }
+
+    private static List<Estimate> values(List<Pair> pairs) {
+        return pairs.stream().map(Pair::value).toList();
+    }
+
+    /** "ROUGE-L", or "ROUGE-L/accuracy" when the pairs mix metrics; "metric" when there are none. */
+    private static String metricNames(List<Pair> pairs) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Pair p : pairs) names.add(MetricNames.display(p.metric()));
+        return names.isEmpty() ? "metric" : String.join("/", names);
+    }
+
+    private List<Pair> outOfDomainDeltas(Kind kind) {
+        List<Pair> pairs = new ArrayList<>();
+        for (ModelKey m : r.fineTuned()) {
+            if (!m.method().equals("ft") || r.kind(m.trainTask()) != kind) continue;
+            String metric = r.primaryMetric(m.trainTask());
+            for (String set : r.testSets(m.trainTask())) {
+                if (set.equals(m.trainDataset())) continue;
+                for (Setting s : r.settings()) addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric));
+            }
+        }
+        return pairs;
+    }
+
+    /** Pairs of FT models of a {@code trainKind} task on test sets of other tasks ({@code evalKind}; null: any). */
+    private List<Pair> crossTaskDeltas(Kind trainKind, Kind evalKind) {
+        List<Pair> pairs = new ArrayList<>();
+        for (ModelKey m : r.fineTuned()) {
+            if (!m.method().equals("ft") || r.kind(m.trainTask()) != trainKind) continue;
+            for (String task : r.tasks()) {
+                if (task.equals(m.trainTask()) || (evalKind != null && r.kind(task) != evalKind)) continue;
+                String metric = r.primaryMetric(task);
+                for (String set : r.testSets(task)) {
+                    for (Setting s : r.settings()) addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric));
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /** sign · (FTICL − FT) on OOD test sets, each FTICL model against the FT model of its training set and size. */
+    private List<Pair> fticlMinusFt(Kind kind, int sign) {
+        List<Pair> pairs = new ArrayList<>();
+        for (ModelKey icl : r.fineTuned()) {
+            if (!icl.method().equals("fticl") || r.kind(icl.trainTask()) != kind) continue;
+            ModelKey ft = new ModelKey("ft", icl.trainDataset(), icl.trainSize(), 0);
+            String metric = r.primaryMetric(icl.trainTask());
+            for (String set : r.testSets(icl.trainTask())) {
+                if (set.equals(icl.trainDataset())) continue;
+                for (Setting s : r.settings()) {
+                    Estimate d = sign > 0 ? r.cell(icl, set, s, metric).minus(r.cell(ft, set, s, metric))
+                            : r.cell(ft, set, s, metric).minus(r.cell(icl, set, s, metric));
+                    addIfEvaluated(pairs, r.label(icl) + " vs FT → " + set + " (" + s.label() + ")", metric, d);
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private static void addIfEvaluated(List<Pair> pairs, String label, String metric, Estimate e) {
+        if (e.hasValue()) pairs.add(new Pair(label, metric, e));
+    }
+}

@@ -1,0 +1,202 @@
+package org.crossgen.report;
+
+import static org.bytedeco.pytorch.global.torch.log_softmax;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.DType;
+import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.Tensors;
+import org.crossgen.text.Tokenizer;
+
+/**
+ * How far fine-tuning moved a model from its base, the paper's explanation of why FTICL
+ * generalizes better made measurable: FTICL's demonstrations leave less to learn, so its weights
+ * and its next-token distributions should move less.
+ *
+ * <ul>
+ *   <li><b>Relative weight change</b> per part: sqrt(Σ‖W_ft − W_base‖²_F / Σ‖W_base‖²_F), the
+ *       sums over the part's weights ({@code embed}, each {@code layer.<i>}, {@code head}: final
+ *       norm plus an untied {@code lm_head}; {@code all}: every weight). Computed in float64.</li>
+ *   <li><b>Next-token KL</b>: KL(p_base ‖ p_ft) in nats, averaged over every position of every
+ *       held-out prompt (the distribution of the token after each prefix).</li>
+ * </ul>
+ *
+ * <p>The base model is loaded once and compared with each fine-tuned folder in turn:
+ *
+ * <pre>{@code
+ * try (ModelDrift drift = ModelDrift.against("llama-7b", baseDir, prompts, 8, DType.BFLOAT16, device)) {
+ *     store.addDrift(drift.measure(ftDir, "fticl", "sentiment/amazon", 4000, 4, 1));
+ * }
+ * }</pre>
+ */
+public final class ModelDrift implements AutoCloseable {
+    private final String baseModelId;
+    private final LlamaModel base;
+    private final List<long[]> prompts;
+    private final int batchSize;
+    private final DType dtype;
+    private final ComputeDevice device;
+
+    private ModelDrift(String baseModelId, LlamaModel base, List<long[]> prompts, int batchSize, DType dtype, ComputeDevice device) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        for (int i = 0; i < prompts.size(); i++) {
+            if (prompts.get(i).length == 0) throw new IllegalArgumentException("held-out prompt " + i + " has no tokens");
+        }
+        this.baseModelId = baseModelId;
+        this.base = base;
+        this.prompts = List.copyOf(prompts);
+        this.batchSize = batchSize;
+        this.dtype = dtype;
+        this.device = device;
+    }
+
+    /**
+     * Loads the base model to compare fine-tuned models against.
+     *
+     * @param baseModelId id written into every row ({@link ResultRow#baseModel})
+     * @param prompts     held-out prompts as token ids (BOS included), each at least one token
+     * @param batchSize   prompts per forward pass
+     */
+    public static ModelDrift against(String baseModelId, Path baseDir, List<long[]> prompts, int batchSize,
+                                     DType dtype, ComputeDevice device) throws IOException {
+        return new ModelDrift(baseModelId, LlamaModel.load(baseDir, dtype, device), prompts, batchSize, dtype, device);
+    }
+
+    /**
+     * Held-out texts as prompts for {@link #against}: BOS first, cut to {@code maxTokens} tokens
+     * (the KL's memory grows with batch × length × vocabulary).
+     */
+    public static List<long[]> promptIds(Tokenizer tokenizer, List<String> texts, int maxTokens) {
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+        List<long[]> ids = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            long[] t = tokenizer.encode(text, true);
+            ids.add(t.length <= maxTokens ? t : java.util.Arrays.copyOf(t, maxTokens));
+        }
+        return ids;
+    }
+
+    /**
+     * Loads the fine-tuned model in {@code ftDir} (same architecture as the base) and measures it:
+     * one {@link DriftRow#RELATIVE_CHANGE} row per part and one {@link DriftRow#KL} row (omitted
+     * when there are no held-out prompts).
+     */
+    public List<DriftRow> measure(Path ftDir, String method, String trainDataset, int trainSize, int trainShots, long seed)
+            throws IOException {
+        try (LlamaModel ft = LlamaModel.load(ftDir, dtype, device)) {
+            List<DriftRow> rows = new ArrayList<>();
+            for (PartChange c : relativeChange(base, ft).values()) {
+                rows.add(new DriftRow(baseModelId, method, trainDataset, trainSize, trainShots, seed,
+                        DriftRow.RELATIVE_CHANGE, c.part(), c.relative(), c.parameters()));
+            }
+            if (!prompts.isEmpty()) {
+                MeanKl kl = meanKl(base, ft, prompts, batchSize);
+                rows.add(new DriftRow(baseModelId, method, trainDataset, trainSize, trainShots, seed,
+                        DriftRow.KL, DriftRow.NEXT_TOKEN, kl.mean(), kl.positions()));
+            }
+            return rows;
+        }
+    }
+
+    /** The relative change of one part. */
+    record PartChange(String part, double diffSquared, double baseSquared, long parameters) {
+        double relative() {
+            return Math.sqrt(diffSquared / baseSquared);
+        }
+
+        PartChange plus(double d, double b, long n) {
+            return new PartChange(part, diffSquared + d, baseSquared + b, parameters + n);
+        }
+    }
+
+    /** Mean KL over {@code positions} predicted tokens. */
+    record MeanKl(double mean, long positions) {}
+
+    /** Relative change per part, in the order embed, layer.0 … layer.L−1, head, all. */
+    static Map<String, PartChange> relativeChange(LlamaModel base, LlamaModel ft) {
+        Map<String, Tensor> bw = base.namedWeights(), fw = ft.namedWeights();
+        if (!bw.keySet().equals(fw.keySet())) {
+            throw new IllegalArgumentException("the fine-tuned model's weights differ in name from the base model's: "
+                    + bw.keySet().size() + " vs " + fw.keySet().size() + " weights");
+        }
+        Map<String, PartChange> parts = new LinkedHashMap<>();
+        parts.put("embed", new PartChange("embed", 0, 0, 0));
+        for (int i = 0; i < base.config().numLayers(); i++) parts.put("layer." + i, new PartChange("layer." + i, 0, 0, 0));
+        parts.put("head", new PartChange("head", 0, 0, 0));
+        PartChange all = new PartChange(DriftRow.ALL, 0, 0, 0);
+        for (Map.Entry<String, Tensor> e : bw.entrySet()) {
+            Tensor b = e.getValue(), f = fw.get(e.getKey());
+            double d2, b2;
+            try (NativeScope scope = NativeScope.open()) {
+                Tensor b64 = b.to(ScalarType.Double);
+                Tensor f64 = f.to(ScalarType.Double);
+                Tensor diff = f64.sub(b64);
+                d2 = diff.mul(diff).sum().item_double();
+                b2 = b64.mul(b64).sum().item_double();
+            }
+            String part = partOf(e.getKey());
+            parts.put(part, parts.get(part).plus(d2, b2, b.numel()));
+            all = all.plus(d2, b2, b.numel());
+        }
+        parts.put(DriftRow.ALL, all);
+        return parts;
+    }
+
+    /** {@code model.layers.3.mlp.up_proj.weight} → {@code layer.3}; embeddings → embed; the rest → head. */
+    static String partOf(String weightName) {
+        if (weightName.startsWith("model.layers.")) {
+            int end = weightName.indexOf('.', "model.layers.".length());
+            return "layer." + weightName.substring("model.layers.".length(), end);
+        }
+        return weightName.startsWith("model.embed_tokens.") ? "embed" : "head";
+    }
+
+    /**
+     * Mean of KL(p_base ‖ p_ft) over every position of every prompt. Prompts are right-padded to
+     * the batch's longest; under causal attention pads never influence real positions, and their
+     * own positions are masked out of the mean.
+     */
+    static MeanKl meanKl(LlamaModel base, LlamaModel ft, List<long[]> prompts, int batchSize) {
+        double sum = 0;
+        long positions = 0;
+        for (int from = 0; from < prompts.size(); from += batchSize) {
+            List<long[]> batch = prompts.subList(from, Math.min(prompts.size(), from + batchSize));
+            int n = batch.size(), width = batch.stream().mapToInt(p -> p.length).max().orElseThrow();
+            long[] ids = new long[n * width];
+            float[] real = new float[n * width];
+            for (int b = 0; b < n; b++) {
+                long[] p = batch.get(b);
+                for (int t = 0; t < p.length; t++) {
+                    ids[b * width + t] = p[t];
+                    real[b * width + t] = 1f;
+                }
+                positions += p.length;
+            }
+            try (NativeScope scope = NativeScope.open()) {
+                var dev = base.device().device();
+                Tensor in = Tensor.create(ids, n, width).to(dev, ScalarType.Long);          // (B, T)
+                Tensor pos = Tensors.positions(n, width).to(dev, ScalarType.Long);         // (B, T)
+                Tensor lpBase = log_softmax(base.forward(in, pos, null, null).to(ScalarType.Float), -1);  // (B, T, V)
+                Tensor lpFt = log_softmax(ft.forward(in, pos, null, null).to(ScalarType.Float), -1);      // (B, T, V)
+                Tensor kl = lpBase.exp().mul(lpBase.sub(lpFt)).sum(-1);   // (B, T)
+                Tensor mask = Tensor.create(real, n, width).to(dev, ScalarType.Float);    // (B, T)
+                sum += kl.mul(mask).sum().to(ScalarType.Double).item_double();
+            }
+        }
+        return new MeanKl(positions == 0 ? Double.NaN : sum / positions, positions);
+    }
+
+    @Override
+    public void close() {
+        base.close();
+    }
+}

@@ -1,0 +1,145 @@
+package org.crossgen.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.crossgen.report.ReportBlock.Figure;
+import org.crossgen.report.ReportBlock.Table;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The written report: HTML holds every table and image, Markdown links existing files, images are valid. */
+class ReportFilesTest {
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir static Path study;
+    static StudyReport report;
+    static Path html;
+
+    @BeforeAll
+    static void writeReport() throws IOException {
+        report = StudyReport.of(Rows.paperShapedStudy(), Rows.paperShapedDrift(), Rows.lossCurves());
+        html = report.write(study.resolve("report"));
+    }
+
+    private static List<Table> tables() {
+        return report.blocks().stream().filter(Table.class::isInstance).map(Table.class::cast).toList();
+    }
+
+    private static List<Figure> figures() {
+        return report.blocks().stream().filter(Figure.class::isInstance).map(Figure.class::cast).toList();
+    }
+
+    @Test
+    void reportHasTheExpectedTablesAndFigures() {
+        List<String> ids = tables().stream().map(Table::id).toList();
+        // per template: 2 generation tasks × (2 metrics × (absolute, Δ) + FT vs FTICL)
+        //             + 3 classification tasks × (1 metric × (absolute, Δ) + FT vs FTICL);
+        // then findings, a cross-task table per template, drift
+        assertTrue(ids.contains("summary-t1-s0-rougeL-abs"), ids::toString);
+        assertTrue(ids.contains("summary-t2-s0-bleu-delta"), ids::toString);
+        assertTrue(ids.contains("detection-t2-s0-accuracy-ft-vs-fticl"), ids::toString);
+        assertTrue(ids.containsAll(List.of("findings", "cross-task-t1-s0", "cross-task-t2-s0", "drift")), ids::toString);
+        assertEquals(2 * (2 * (2 * 2 + 1) + 3 * (2 + 1)) + 1 + 2 + 1, ids.size(), ids::toString);
+        assertEquals(ids.size(), ids.stream().distinct().count(), "table ids are unique");
+        List<String> files = figures().stream().map(Figure::fileName).toList();
+        // Δ heatmaps: 5 tasks × 2 templates; cross-task: 2; drift: weights, KL, layers; loss: 10 jobs in 2 charts
+        assertEquals(10 + 2 + 3 + 2, files.size(), files::toString);
+        assertEquals(files.size(), files.stream().distinct().count(), "image names are unique");
+    }
+
+    @Test
+    void htmlHoldsEveryTableAndEveryImageInline() throws IOException {
+        String page = Files.readString(html);
+        for (Table t : tables()) assertTrue(page.contains("<table id=\"" + t.id() + "\">"), t.id());
+        Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(page);
+        List<byte[]> images = new ArrayList<>();
+        while (m.find()) images.add(Base64.getDecoder().decode(m.group(1)));
+        assertEquals(figures().size(), images.size(), "one embedded image per figure");
+        for (byte[] png : images) assertArrayEquals(PNG_MAGIC, Arrays.copyOf(png, 8));
+        assertFalse(Pattern.compile("(src|href)=\"(?!data:)").matcher(page).find(), "no external resources");
+        for (FindingCheck c : report.findings().get("tiny")) assertTrue(page.contains(Html.escape(c.sentence())), c.id());
+    }
+
+    @Test
+    void markdownLinksOnlyFilesThatExist() throws IOException {
+        Path dir = html.getParent();
+        String md = Files.readString(dir.resolve(StudyReport.MARKDOWN));
+        Matcher m = Pattern.compile("\\]\\((images/[^)]+)\\)").matcher(md);
+        int links = 0;
+        while (m.find()) {
+            links++;
+            assertTrue(Files.isRegularFile(dir.resolve(m.group(1))), m.group(1));
+        }
+        int svgs = (int) figures().stream().filter(f -> f.svg() != null).count();
+        assertEquals(figures().size() + svgs, links, "each figure's PNG, and the SVG of each heatmap");
+        for (Table t : tables()) assertTrue(md.contains("**" + t.caption() + "**"), t.caption());
+    }
+
+    @Test
+    void imageFilesArePngAndSvgDocuments() throws Exception {
+        Path images = html.getParent().resolve(StudyReport.IMAGES);
+        for (Figure f : figures()) {
+            assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(images.resolve(f.fileName())), 8), f.fileName());
+            if (f.svg() == null) continue;
+            byte[] svg = Files.readAllBytes(images.resolve(MarkdownReport.svgName(f.fileName())));
+            var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(svg));
+            assertEquals("svg", doc.getDocumentElement().getTagName(), f.fileName());
+            assertEquals("http://www.w3.org/2000/svg", doc.getDocumentElement().getAttribute("xmlns"));
+        }
+    }
+
+    @Test
+    void heatmapColoursDivergeAroundZero() {
+        Estimate[][] cells = {{new Estimate(-0.2, -0.3, -0.1), new Estimate(0, 0, 0), new Estimate(0.1, 0, 0.2), Estimate.NONE}};
+        Heatmap h = new Heatmap("t", List.of("row"), List.of("a/b", "c", "d", "e"), cells, "Δ");
+        assertEquals(new java.awt.Color(0xb2182b), h.colour(-0.2), "−max|Δ| is the full negative colour");
+        assertEquals(new java.awt.Color(0x2166ac), h.colour(0.2), "+max|Δ| is the full positive colour");
+        assertEquals(new java.awt.Color(0xf7f7f7), h.colour(0), "0 is the neutral colour");
+        assertTrue(h.svg().contains(">n/a</text>"), "a missing cell is marked");
+    }
+
+    @Test
+    void findingsJsonIsWritten() throws IOException {
+        String json = Files.readString(html.getParent().resolve(StudyReport.FINDINGS), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"id\" : \"1a\"") && json.contains("\"verdict\" : \"SUPPORTED\""), json);
+    }
+
+    @Test
+    void rewritingReplacesTheFolderAndLeavesNoTemporaries() throws IOException {
+        Path dir = study.resolve("again");
+        Files.createDirectories(dir.resolve("report"));
+        Files.writeString(dir.resolve("report/stale.txt"), "old");
+        StudyReport.of(List.of(), List.of(), List.of()).write(dir.resolve("report"));
+        assertFalse(Files.exists(dir.resolve("report/stale.txt")), "the old report is replaced whole");
+        assertTrue(Files.isRegularFile(dir.resolve("report/report.html")));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of("report"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        String page = Files.readString(dir.resolve("report/report.html"));
+        assertTrue(page.contains("No results: nothing was evaluated yet."));
+    }
+
+    @Test
+    void onlyBaseRowsStillMakeAReport() throws IOException {
+        StudyReport r = StudyReport.of(List.of(Rows.base("summary/xsum", "rougeL", 0.3)), List.of(), List.of());
+        Path out = r.write(study.resolve("base-only/report"));
+        assertTrue(Files.readString(out).contains("not evaluated"));
+    }
+}

@@ -1,0 +1,117 @@
+package org.crossgen.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Hand-made result rows for tests: template 1, 0 shots, training size 1000, interval ±0.01 unless stated. */
+final class Rows {
+    static final double HALF = 0.01;
+
+    private Rows() {}
+
+    static ResultRow base(String evalSet, String metric, double value) {
+        return row("base", "", 0, 0, evalSet, metric, value);
+    }
+
+    static ResultRow ft(String trainSet, String evalSet, String metric, double value) {
+        return row("ft", trainSet, 0, 1, evalSet, metric, value);
+    }
+
+    static ResultRow ft(String trainSet, long seed, String evalSet, String metric, double value) {
+        return row("ft", trainSet, 0, seed, evalSet, metric, value);
+    }
+
+    static ResultRow fticl(String trainSet, String evalSet, String metric, double value) {
+        return row("fticl", trainSet, 2, 1, evalSet, metric, value);
+    }
+
+    static ResultRow row(String method, String trainSet, int k, long seed, String evalSet, String metric, double value) {
+        return new ResultRow("tiny", method, trainSet, method.equals("base") ? 0 : 1000, k, seed, evalSet,
+                evalSet.substring(0, evalSet.indexOf('/')), 1, 0, metric, value, value - HALF, value + HALF, 200);
+    }
+
+    /** The paper's tasks and test sets (in-domain first) with their metrics. */
+    static final String[][] PAPER = {
+            {"summary", "rougeL,bleu", "xsum", "xlsum", "pdfs", "cnn"},
+            {"question", "rougeL,bleu", "socialqa", "tweetqa", "sciqa"},
+            {"sentiment", "accuracy", "amazon", "yelp", "sst2", "amazonfood"},
+            {"inference", "accuracy", "multinli", "multinli2", "rte", "gptnli"},
+            {"detection", "accuracy", "paws", "qqp", "stsb"},
+    };
+
+    /**
+     * A study shaped like the paper's: base, FT and FTICL (k=2) on each task's in-domain set, two
+     * seeds, two templates, every test set; values drawn from a seeded generator so that
+     * classification models gain out of domain and generation models lose.
+     */
+    static List<ResultRow> paperShapedStudy() {
+        Random rnd = new Random(42);
+        List<ResultRow> rows = new ArrayList<>();
+        for (int template = 1; template <= 2; template++) {
+            for (String[] evalTask : PAPER) {
+                for (String metric : evalTask[1].split(",")) {
+                    double scale = metric.equals("bleu") ? 100 : 1;
+                    for (int j = 2; j < evalTask.length; j++) {
+                        String set = evalTask[0] + "/" + evalTask[j];
+                        double base = (metric.equals("accuracy") ? 0.5 : 0.2) + 0.1 * rnd.nextDouble();
+                        rows.add(scaled("base", "", 0, 0, set, template, metric, base, scale));
+                        for (String[] trainTask : PAPER) {
+                            String train = trainTask[0] + "/" + trainTask[2];
+                            boolean gen = trainTask[1].startsWith("rouge");
+                            boolean sameTask = trainTask == evalTask, inDomain = train.equals(set);
+                            double effect = inDomain ? 0.15 : sameTask ? (gen ? -0.03 : 0.06)
+                                    : (gen ? -0.05 : evalTask[1].equals("accuracy") ? 0.02 : -0.01);
+                            for (long seed = 1; seed <= 2; seed++) {
+                                double noise = 0.01 * rnd.nextGaussian();
+                                rows.add(scaled("ft", train, 0, seed, set, template, metric, base + effect + noise, scale));
+                                double icl = gen && sameTask && !inDomain ? 0.02 : !gen && sameTask && !inDomain ? -0.01 : 0;
+                                rows.add(scaled("fticl", train, 2, seed, set, template, metric, base + effect + icl + noise, scale));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static ResultRow scaled(String method, String train, int k, long seed, String set, int template, String metric,
+                                    double v, double scale) {
+        return new ResultRow("tiny", method, train, method.equals("base") ? 0 : 1000, k, seed, set, set.substring(0, set.indexOf('/')),
+                template, 0, metric, v * scale, (v - 0.02) * scale, (v + 0.02) * scale, 500);
+    }
+
+    /** Drift rows for the FT and FTICL models of {@link #paperShapedStudy}: FTICL drifts less. */
+    static List<DriftRow> paperShapedDrift() {
+        List<DriftRow> rows = new ArrayList<>();
+        for (String[] task : PAPER) {
+            String train = task[0] + "/" + task[2];
+            for (long seed = 1; seed <= 2; seed++) {
+                for (String method : List.of("ft", "fticl")) {
+                    double s = method.equals("ft") ? 1 : 0.6;
+                    int k = method.equals("ft") ? 0 : 2;
+                    for (int layer = 0; layer < 4; layer++) {
+                        rows.add(new DriftRow("tiny", method, train, 1000, k, seed, DriftRow.RELATIVE_CHANGE, "layer." + layer,
+                                s * (0.01 + 0.004 * layer + 0.001 * seed), 1000));
+                    }
+                    rows.add(new DriftRow("tiny", method, train, 1000, k, seed, DriftRow.RELATIVE_CHANGE, DriftRow.ALL, s * (0.012 + 0.001 * seed), 5000));
+                    rows.add(new DriftRow("tiny", method, train, 1000, k, seed, DriftRow.KL, DriftRow.NEXT_TOKEN, s * (0.2 + 0.05 * seed), 4096));
+                }
+            }
+        }
+        return rows;
+    }
+
+    static List<LossCurve> lossCurves() {
+        List<LossCurve> curves = new ArrayList<>();
+        for (String[] task : PAPER) {
+            for (String method : List.of("ft", "fticl")) {
+                List<LossPoint> pts = new ArrayList<>();
+                for (int step = 0; step <= 100; step += 5) pts.add(new LossPoint(step, 3.0 * Math.exp(-step / 40.0) + (method.equals("ft") ? 0.5 : 0.4)));
+                curves.add(new LossCurve(method + " " + task[0] + "/" + task[2] + " seed 1", pts));
+            }
+        }
+        return curves;
+    }
+}
