@@ -357,15 +357,19 @@ final class SpecReader {
         return out;
     }
 
-    /** A list of integers >= {@code min} (a single integer is a list of one); {@code dflt == null}: required. */
+    /**
+     * A list of integers >= {@code min} (a single integer is a list of one); {@code dflt == null}:
+     * required. Values below {@code min} are reported but kept, so later checks see true indices.
+     */
     private List<Integer> ints(JsonNode root, String key, List<Integer> dflt, int min) {
         List<Long> values = longs(root, key, dflt == null ? null : dflt.stream().map(Integer::longValue).toList());
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             long v = values.get(i);
             String at = root.path(key).isArray() ? key + "[" + i + "]" : key;
-            if (v < min || v > Integer.MAX_VALUE) problem(at, "must be >= " + min + ", got " + v);
-            else out.add((int) v);
+            if (v < min) problem(at, "must be >= " + min + ", got " + v);
+            if (v > Integer.MAX_VALUE) problem(at, "must be at most " + Integer.MAX_VALUE + ", got " + v);
+            out.add((int) Math.min(v, Integer.MAX_VALUE));
         }
         return out;
     }
