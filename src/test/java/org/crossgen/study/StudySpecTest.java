@@ -75,6 +75,15 @@ class StudySpecTest {
     }
 
     @Test
+    void theExampleSpecIsValid() throws Exception {
+        Path model = StudyFixtures.fakeModel(tmp.resolve("builtin"), "{}");
+        StudySpec s = StudySpec.read(Path.of("examples/study/paper-sentiment.yaml"), REGISTRY, name -> Optional.of(model));
+        assertEquals(List.of(2000, 4000, 6000), s.trainSizes());
+        assertEquals(18, s.evalSets().size());
+        assertEquals("bfloat16", s.dtype());
+    }
+
+    @Test
     void listsEveryProblemWithFileAndYamlPath() throws Exception {
         StudyFixtures.fakeModel(tmp.resolve("nocfg"), "{}");
         java.nio.file.Files.delete(tmp.resolve("nocfg/config.json"));
