@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Throughput benchmarks; each prints ratios against a baseline measured in the same run.",
-        subcommands = {BenchCommand.Engine.class})
+        subcommands = {BenchCommand.Engine.class, BenchCommand.Eval.class})
 final class BenchCommand {
     @ParentCommand CrossgenCommand root;
 
@@ -23,6 +23,22 @@ final class BenchCommand {
         @Override
         public Integer call() {
             new EngineBench(EngineBench.shape58m(), ComputeDevice.parse(device), steps, bench.root.out()).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Evaluation records/s for label scoring and generation, batch 8 against batch 1.")
+    static final class Eval implements Callable<Integer> {
+        @ParentCommand BenchCommand bench;
+        @picocli.CommandLine.Mixin ModelOptions modelOptions;
+        @Option(names = "--records", defaultValue = "32", description = "Label-scoring records (generation uses a quarter).") int records;
+
+        @Override
+        public Integer call() throws Exception {
+            try (var model = modelOptions.load(); var tokenizer = TextRequests.tokenizer(modelOptions)) {
+                new org.crossgen.bench.EvalBench(new org.crossgen.infer.TorchLanguageModel(model, tokenizer), records, bench.root.out()).run();
+            }
             return 0;
         }
     }

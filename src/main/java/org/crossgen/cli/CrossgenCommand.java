@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = CrossgenCommand.Version.class,
         description = "Measure how fine-tuning changes what a language model can do across domains and tasks.",
-        subcommands = {CommandLine.HelpCommand.class, DataCommand.class, PromptCommand.class, GenerateCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, DataCommand.class, PromptCommand.class, GenerateCommand.class, EvalCommand.class,
                 ScoreCommand.class, MetricsCommand.class, BenchCommand.class, StudyCommand.class})
 public final class CrossgenCommand implements Runnable {
     @Spec CommandSpec spec;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --model}, {@code --dtype} and {@code --device}, shared by every command that runs a model. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
+    @Option(names = "--model", paramLabel = "DIR",
             description = "Hugging Face checkpoint folder (config.json, model.safetensors, tokenizer.json).")
     Path model;
 
@@ -22,6 +22,7 @@ final class ModelOptions {
     String device;
 
     LlamaModel load() throws IOException {
+        if (model == null) throw new IllegalArgumentException("give --model DIR (a Hugging Face checkpoint folder)");
         return LlamaModel.load(model, DType.parse(dtype), ComputeDevice.parse(device));
     }
 

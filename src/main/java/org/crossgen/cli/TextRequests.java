@@ -14,6 +14,7 @@ final class TextRequests {
     private TextRequests() {}
 
     static Tokenizer tokenizer(ModelOptions options) throws java.io.IOException {
+        if (options.model == null) throw new IllegalArgumentException("give --model DIR (a Hugging Face checkpoint folder)");
         if (!java.nio.file.Files.exists(options.model.resolve("tokenizer.json"))) {
             throw new IllegalArgumentException(options.model + " has no tokenizer.json; pass token ids with --ids instead of text");
         }

@@ -55,16 +55,9 @@ public final class Torch {
     public static void extractNatives() throws Exception {
         // Class.forName(..., false, ...) avoids the static initialiser, which would load the natives.
         Class<?> global = Class.forName("org.bytedeco.pytorch.global.torch", false, Torch.class.getClassLoader());
-        Loader.cacheResources(global, "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
-        if (Loader.getPlatform().startsWith("linux")) {
-            // the GPU build keeps its CUDA libraries in cuda-redist; harmless when absent
-            try {
-                Class<?> cuda = Class.forName("org.bytedeco.cuda.global.cudart", false, Torch.class.getClassLoader());
-                Loader.cacheResources(cuda, "/org/bytedeco/cuda/" + Loader.getPlatform() + "/");
-            } catch (ClassNotFoundException absent) {
-                // CPU build: no CUDA natives to extract
-            }
-        }
+        // "-gpu" selects the CUDA build (mvn -Pcuda); JavaCPP reads the same property when loading
+        String platform = Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", "");
+        Loader.cacheResources(global, "/org/bytedeco/pytorch/" + platform + "/");
     }
 
     /** Intra-op threads: {@code CROSSGEN_THREADS} if set, else the number of available cores. */

@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.crossgen.model.llama.LlamaConfig;
-import org.crossgen.model.llama.LlamaModel;
-import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
 import org.crossgen.testing.StoriesGolden;
 import org.crossgen.testing.TestResources;
+import org.crossgen.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,12 +61,7 @@ class ModelCommandsTest {
     /** A random model with the 32k tokenizer: the text paths run end to end (content is noise). */
     @Test
     void textGenerationAndScoringRunWithATokenizer() throws Exception {
-        Path dir = tmp.resolve("m");
-        try (LlamaModel m = LlamaModel.random(LlamaConfig.of(32000, 32, 1, 2, 1, 64, true), 3, DType.FLOAT32, ComputeDevice.CPU)) {
-            m.save(dir);
-        }
-        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer.json"), dir.resolve("tokenizer.json"));
-        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
+        Path dir = TinyModels.withTokenizer(tmp.resolve("m"), 3);
         CliRun gen = CliRun.of("generate", "--model", dir.toString(), "--prompt", "Hello", "--max-new-tokens", "5", "--json");
         assertEquals(0, gen.exitCode(), gen.err());
         assertTrue(JSON.readTree(gen.out()).has("text"));
@@ -79,5 +70,22 @@ class ModelCommandsTest {
         JsonNode s = JSON.readTree(score.out()).get("scores");
         assertEquals(2, s.size());
         assertTrue(s.get(0).get("logprob").asDouble() < 0);
+    }
+
+    @Test
+    void evalWritesResultsAndRescoreReproducesThem() throws Exception {
+        Path dir = TinyModels.withTokenizer(tmp.resolve("m"), 5);
+        Path out = tmp.resolve("eval");
+        CliRun r = CliRun.of("eval", "--model", dir.toString(), "--dataset", "sentiment/sst2", "--shots", "1", "--limit", "12",
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode metrics = JSON.readTree(r.out());
+        assertTrue(metrics.has("accuracy") && metrics.has("accuracy_ci95"), r.out());
+        CliRun again = CliRun.of("eval", "--rescore", out.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(metrics, JSON.readTree(again.out()));
+        CliRun bad = CliRun.of("eval", "--model", dir.toString(), "--dataset", "sentiment/imdb");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("sentiment/imdb") && bad.err().contains("sentiment/yelp"), bad.err());
     }
 }

@@ -228,6 +228,22 @@ public final class LlamaModel implements AutoCloseable {
         return params.values().stream().mapToLong(Tensor::numel).sum();
     }
 
+    /**
+     * Makes every weight own its memory and sets {@code requires_grad} on all of them
+     * ({@code trainable}) or none. Weights loaded from disk are copy-on-write views of the mapped
+     * file; an optimizer updating them in place would dirty private pages of that mapping, so they
+     * are replaced (in place, via {@code set_}, so every layer sees the copy) by owned clones.
+     */
+    public void prepareForTraining(boolean trainable) {
+        try (NativeScope scope = NativeScope.open(); org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (Tensor t : params.values()) {
+                t.requires_grad_(false);
+                t.set_(t.clone());
+                t.requires_grad_(trainable);
+            }
+        }
+    }
+
     /** Switches dropout (LoRA's) on or off. */
     public void train(boolean on) {
         training = on;

@@ -1,0 +1,66 @@
+package org.crossgen.train;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A right-padded micro-batch of {@link SftExample}s as flat arrays, ready to become tensors.
+ * Row {@code i} reads {@code prompt + target + EOS} then padding; the label of position {@code j}
+ * is the token at {@code j + 1} when that token belongs to {@code target + EOS}, else -100.
+ * Right padding with causal attention leaves every real position's logits unchanged.
+ *
+ * @param ids             (B * T) token ids, row-major
+ * @param labels          (B * T) next-token labels, -100 where no loss is taken (prompt, last position, padding)
+ * @param batch           B
+ * @param length          T, the longest example in the batch
+ * @param targetPositions flat indices {@code i * T + j} with a label, ascending
+ * @param targetIds       the labels at {@link #targetPositions}
+ * @param realTokens      tokens that are not padding
+ */
+record SftBatch(long[] ids, long[] labels, int batch, int length, long[] targetPositions, long[] targetIds, long realTokens) {
+    static final long IGNORE = -100;
+
+    /** Collates {@code examples}; refuses (naming the example) one longer than {@code maxLength}. */
+    static SftBatch collate(List<SftExample> examples, List<Integer> indices, long eosId, long padId, int maxLength) {
+        int b = examples.size();
+        int t = 0;
+        for (int i = 0; i < b; i++) {
+            SftExample e = examples.get(i);
+            if (e.length() > maxLength) {
+                throw new IllegalArgumentException("training example " + indices.get(i) + " is " + e.length()
+                        + " tokens (prompt " + e.promptIds().length + " + target " + e.targetIds().length + " + EOS), longer than "
+                        + "max_length " + maxLength + "; truncate it when tokenizing");
+            }
+            t = Math.max(t, e.length());
+        }
+        long[] ids = new long[b * t];
+        long[] labels = new long[b * t];
+        Arrays.fill(ids, padId);
+        Arrays.fill(labels, IGNORE);
+        int targets = 0;
+        long real = 0;
+        for (SftExample e : examples) targets += e.targetIds().length + 1;
+        long[] positions = new long[targets], targetIds = new long[targets];
+        int k = 0;
+        for (int i = 0; i < b; i++) {
+            SftExample e = examples.get(i);
+            int p = e.promptIds().length, n = e.length();
+            real += n;
+            long[] row = new long[n];
+            System.arraycopy(e.promptIds(), 0, row, 0, p);
+            System.arraycopy(e.targetIds(), 0, row, p, e.targetIds().length);
+            row[n - 1] = eosId;
+            System.arraycopy(row, 0, ids, i * t, n);
+            for (int j = p - 1; j < n - 1; j++) {   // position j predicts row[j + 1], a target token
+                labels[i * t + j] = row[j + 1];
+                positions[k] = (long) i * t + j;
+                targetIds[k++] = row[j + 1];
+            }
+        }
+        return new SftBatch(ids, labels, b, t, positions, targetIds, real);
+    }
+
+    int targetTokens() {
+        return targetIds.length;
+    }
+}

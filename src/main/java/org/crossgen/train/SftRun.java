@@ -1,0 +1,460 @@
+package org.crossgen.train;
+
+import static org.bytedeco.pytorch.global.torch.clear_cache;
+import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
+import static org.bytedeco.pytorch.global.torch.cross_entropy;
+import static org.bytedeco.pytorch.global.torch.set_autocast_dtype;
+import static org.bytedeco.pytorch.global.torch.set_autocast_enabled;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.bytedeco.pytorch.CrossEntropyLossOptions;
+import org.bytedeco.pytorch.LossReduction;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.kSum;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.crossgen.model.CheckpointFiles;
+import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.model.llama.LoraAdapter;
+import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.SafetensorsReader;
+import org.crossgen.tensor.SafetensorsWriter;
+import org.crossgen.tensor.Tensors;
+import org.crossgen.tensor.Torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One supervised fine-tuning run (FT or FTICL; the difference is in the prompts), full or LoRA.
+ * Reads top to bottom: {@link #setUp()} (or {@link #resume()}) builds the trainable parameters,
+ * the optimizer and the output files; {@link #train()} is the loop.
+ *
+ * <pre>{@code
+ * try (LlamaModel model = LlamaModel.load(dir, DType.FLOAT32, device);
+ *      SftRun run = new SftRun(model, examples, TrainConfig.builder().seed(1).build(), out)) {
+ *     run.setUp();                       // or run.resume() after a crash
+ *     TrainResult r = run.train();       // r.output(): out/final
+ * }
+ * }</pre>
+ *
+ * <p><b>Loss.</b> Cross-entropy over the {@code target + EOS} tokens only, summed over every
+ * micro-batch of an optimizer step and divided by the number of target tokens in the whole
+ * effective batch (known before the first forward). So gradient accumulation gives the same
+ * gradient as one big batch, and every target token weighs the same however the examples are
+ * split; this is transformers' Trainer since 4.46 ({@code num_items_in_batch}), not the older
+ * mean-of-micro-batch-means.
+ *
+ * <p><b>Data order.</b> Epoch {@code e} visits the examples in a permutation drawn by
+ * {@code java.util.Random} seeded from {@code (seed, e)}; optimizer step {@code s} of the epoch takes
+ * permutation slice {@code [s*E, (s+1)*E)} (E = effective batch; the last step of an epoch may be
+ * smaller). Before each optimizer step libtorch's generator is reseeded from {@code (seed, step)},
+ * so LoRA dropout masks depend only on the step. Both make resume exact without saving RNG state.
+ *
+ * <p><b>Files</b> under the output folder: {@code checkpoints/step-N/} (see {@link Checkpoint}),
+ * {@code metrics.jsonl}, {@code loss.png}, {@code run_card.json}, and {@code final/} (an HF
+ * checkpoint, or a PEFT adapter for LoRA).
+ */
+public final class SftRun implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SftRun.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final LlamaModel model;
+    private final List<SftExample> examples;
+    private final TrainConfig config;
+    private final Path out;                // null: no files (benchmarking)
+    private TrainingListener listener = TrainingListener.NONE;
+    private String baseModelName = "";
+
+    // built by setUp()
+    private long eosId;
+    private LoraAdapter adapter;
+    private AdamW optimizer;
+    private TensorVector gradParams;
+    private MetricsLog metrics;
+    private long stepsPerEpoch, totalSteps;
+    private String dataHash;
+    private long step;                     // optimizer steps done
+    private long resumedFrom;
+    private int cachedEpoch = -1;
+    private int[] cachedOrder;
+
+    /**
+     * @param model    fp32 master weights on the training device; the run trains it in place
+     * @param examples the training set, in its canonical order (the run shuffles per epoch)
+     * @param out      output folder (created)
+     */
+    public SftRun(LlamaModel model, List<SftExample> examples, TrainConfig config, Path out) {
+        if (examples.isEmpty()) throw new IllegalArgumentException("no training examples");
+        this.model = model;
+        this.examples = List.copyOf(examples);
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Receives progress; the CLI renders it as a progress bar. */
+    public SftRun listener(TrainingListener l) {
+        this.listener = l == null ? TrainingListener.NONE : l;
+        return this;
+    }
+
+    /** Recorded as PEFT's {@code base_model_name_or_path} and in the run card. */
+    public SftRun baseModelName(String name) {
+        this.baseModelName = name;
+        return this;
+    }
+
+    /** Builds a fresh run; refuses an output folder that already holds checkpoints (use {@link #resume}). */
+    public void setUp() throws IOException {
+        if (out != null && !Checkpoint.list(out.resolve("checkpoints")).isEmpty()) {
+            throw new IllegalStateException(out + " already holds checkpoints " + Checkpoint.list(out.resolve("checkpoints"))
+                    + "; resume the run or choose an empty output folder");
+        }
+        build(0);
+    }
+
+    /**
+     * Builds the run and continues from the newest complete checkpoint in the output folder, or
+     * starts fresh when there is none. Data and config must match the checkpoint's.
+     */
+    public void resume() throws IOException {
+        if (out == null) throw new IllegalStateException("a run without an output folder cannot resume");
+        Optional<Path> latest = Checkpoint.latest(out.resolve("checkpoints"));
+        if (latest.isEmpty()) {
+            log.info("{}: no checkpoint to resume from; starting fresh", out);
+            build(0);
+            return;
+        }
+        Path dir = latest.get();
+        ObjectNode state = Checkpoint.readState(dir);
+        checkSameRun(dir, state);
+        build(state.path("step").asLong());
+        restore(dir, state);
+        log.info("resumed from {} at step {} of {}", dir, step, totalSteps);
+    }
+
+    private void build(long startStep) throws IOException {
+        Torch.init();
+        eosId = config.eosTokenId() >= 0 ? config.eosTokenId() : model.config().eosTokenIds().isEmpty()
+                ? failNoEos() : model.config().eosTokenIds().get(0);
+        for (int i = 0; i < examples.size(); i++) {   // fail before any compute
+            if (examples.get(i).length() > config.maxLength()) {
+                SftBatch.collate(List.of(examples.get(i)), List.of(i), eosId, config.padTokenId(), config.maxLength());
+            }
+        }
+        dataHash = SftExample.sha256(examples);
+        stepsPerEpoch = (examples.size() + config.effectiveBatchSize() - 1) / config.effectiveBatchSize();
+        totalSteps = stepsPerEpoch * config.epochs();
+
+        model.train(true);
+        Map<String, Tensor> trainable;
+        if (config.lora() == null) {
+            model.prepareForTraining(true);
+            trainable = model.namedWeights();
+        } else {
+            model.prepareForTraining(false);          // base frozen: requires_grad false, owned memory
+            adapter = LoraAdapter.attach(model, config.lora(), config.seed());
+            adapter.trainable(true);
+            trainable = adapter.tensors();
+        }
+        optimizer = new AdamW(trainable, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        gradParams = new TensorVector();
+        for (Tensor p : optimizer.parameters()) gradParams.push_back(p);
+        step = startStep;
+        resumedFrom = startStep;
+        if (out != null) {
+            Files.createDirectories(out);
+            Checkpoint.prune(out.resolve("checkpoints"), Integer.MAX_VALUE);   // drop temp folders of a killed write
+            metrics = MetricsLog.open(out.resolve("metrics.jsonl"), startStep);
+        }
+        long trainableCount = trainable.values().stream().mapToLong(Tensor::numel).sum();
+        log.info("{} fine-tuning: {} trainable parameters of {}, {} examples, {} steps ({} per epoch), effective batch {}",
+                config.lora() == null ? "full" : "LoRA", trainableCount, model.parameterCount(), examples.size(), totalSteps,
+                stepsPerEpoch, config.effectiveBatchSize());
+    }
+
+    private static long failNoEos() {
+        throw new IllegalArgumentException("the model's config.json has no eos_token_id; set TrainConfig.eosTokenId");
+    }
+
+    /** The loop: one optimizer step at a time, checkpoints every N steps and at the end. */
+    public TrainResult train() throws IOException {
+        if (optimizer == null) throw new IllegalStateException("call setUp() or resume() before train()");
+        if (out == null) throw new IllegalStateException("train() needs an output folder");
+        long t0 = System.nanoTime(), tokens = 0;
+        double lastLoss = Double.NaN;
+        listener.onStart(step, totalSteps);
+        while (step < totalSteps) {
+            StepMetrics m = trainStep(t0);
+            tokens += m.tokens();
+            lastLoss = m.loss();
+            if (metrics != null) metrics.append(m);
+            listener.onStep(m);
+            if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && step < totalSteps) saveCheckpoint();
+        }
+        saveCheckpoint();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Path fin = out.resolve("final");
+        if (adapter != null) adapter.save(fin, baseModelName);
+        else model.save(fin);
+        if (Double.isNaN(lastLoss)) lastLoss = lastLoggedLoss();
+        LossCurve.write(out.resolve("loss.png"), MetricsLog.losses(metrics.file()),
+                (config.lora() == null ? "full" : "LoRA") + " fine-tuning, seed " + config.seed());
+        TrainResult result = new TrainResult(step, lastLoss, wall > 0 ? tokens / wall : 0, wall, fin);
+        writeRunCard(result);
+        listener.onEnd(result);
+        return result;
+    }
+
+    /** One optimizer step at the current position; advances it. Package-private for the bench and tests. */
+    StepMetrics trainStep(long t0) {
+        long s0 = System.nanoTime();
+        int epoch = (int) (step / stepsPerEpoch);
+        long inEpoch = step % stepsPerEpoch;
+        int[] order = order(epoch);
+        int eff = config.effectiveBatchSize();
+        int from = (int) (inEpoch * eff), to = Math.min(order.length, from + eff);
+        double lr = config.learningRate() * config.schedule().factor(step, totalSteps, config.warmupSteps());
+        Torch.seed(mix(config.seed(), step));
+
+        // Collate every micro-batch first: the loss divides by the target tokens of the whole step.
+        List<SftBatch> micro = new ArrayList<>();
+        long targets = 0, tokens = 0;
+        for (int m = from; m < to; m += config.microBatchSize()) {
+            List<SftExample> ex = new ArrayList<>();
+            List<Integer> idx = new ArrayList<>();
+            for (int i = m; i < Math.min(to, m + config.microBatchSize()); i++) {
+                ex.add(examples.get(order[i]));
+                idx.add(order[i]);
+            }
+            SftBatch b = SftBatch.collate(ex, idx, eosId, config.padTokenId(), config.maxLength());
+            micro.add(b);
+            targets += b.targetTokens();
+            tokens += b.realTokens();
+        }
+        double lossSum = 0;
+        for (SftBatch b : micro) {
+            try (NativeScope scope = NativeScope.open()) {
+                Tensor sum = targetLossSum(b);
+                sum.div(new Scalar((double) targets)).backward();
+                lossSum += sum.item_double();
+            }
+        }
+        double gradNorm = clip_grad_norm_(gradParams, config.maxGradNorm() > 0 ? config.maxGradNorm() : Double.POSITIVE_INFINITY);
+        optimizer.step(lr);
+        optimizer.zeroGrad();
+        step++;
+        double dt = (System.nanoTime() - s0) / 1e9;
+        return new StepMetrics(step, totalSteps, (double) step / stepsPerEpoch, lossSum / targets, lr, gradNorm, tokens,
+                tokens / dt, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Summed cross-entropy (nats, fp32 scalar) of {@code b}'s target tokens. Only target positions
+     * reach the output head: {@code (B*T, C) -> (N, C) -> (N, V)}, which saves the prompt's logits.
+     */
+    Tensor targetLossSum(SftBatch b) {
+        var dev = model.device().device();
+        Tensor ids = Tensor.create(b.ids(), b.batch(), b.length()).to(dev, ScalarType.Long);         // (B, T)
+        Tensor pos = Tensors.positions(b.batch(), b.length()).to(dev, ScalarType.Long);               // (B, T)
+        Tensor where = Tensor.create(b.targetPositions(), b.targetPositions().length).to(dev, ScalarType.Long); // (N)
+        Tensor labels = Tensor.create(b.targetIds(), b.targetIds().length).to(dev, ScalarType.Long);  // (N)
+        boolean bf16 = config.precision() == Precision.BF16;
+        DeviceType type = model.device().isCuda() ? DeviceType.CUDA : DeviceType.CPU;
+        Tensor logits;
+        if (bf16) {
+            set_autocast_dtype(type, ScalarType.BFloat16);
+            set_autocast_enabled(type, true);
+        }
+        try {
+            Tensor h = model.hidden(ids, pos, null, null);                                            // (B, T, C)
+            Tensor picked = h.reshape(-1, h.size(2)).index_select(0, where);                          // (N, C)
+            logits = model.logits(picked);                                                            // (N, V)
+        } finally {
+            if (bf16) {
+                set_autocast_enabled(type, false);
+                clear_cache();   // as torch.autocast.__exit__ does
+            }
+        }
+        CrossEntropyLossOptions opts = new CrossEntropyLossOptions();
+        opts.reduction().put(new LossReduction(new kSum()));
+        return cross_entropy(logits.to(ScalarType.Float), labels, opts);
+    }
+
+    /** The epoch's permutation of example indices, from {@code java.util.Random(mix(seed, epoch))}. */
+    int[] order(int epoch) {
+        if (epoch != cachedEpoch) {
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < examples.size(); i++) idx.add(i);
+            Collections.shuffle(idx, new Random(mix(config.seed(), epoch)));
+            cachedOrder = idx.stream().mapToInt(Integer::intValue).toArray();
+            cachedEpoch = epoch;
+        }
+        return cachedOrder;
+    }
+
+    /** A 64-bit mix (SplitMix64 finaliser) of the seed and a counter, so nearby seeds do not share streams. */
+    static long mix(long seed, long n) {
+        long z = seed + 0x9E3779B97F4A7C15L * (n + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    // ---- checkpoints ------------------------------------------------------------------------
+
+    private void saveCheckpoint() throws IOException {
+        if (out == null) return;
+        Path root = out.resolve("checkpoints");
+        if (Files.exists(Checkpoint.folder(root, step).resolve(Checkpoint.STATE))) return;   // already saved at this step
+        Path dir = Checkpoint.write(root, step, tmp -> {
+            if (adapter != null) adapter.save(tmp, baseModelName);
+            else model.save(tmp);
+            SafetensorsWriter.write(tmp.resolve(Checkpoint.OPTIMIZER), optimizer.state());
+            ObjectNode s = JSON.createObjectNode();
+            s.put("step", step);
+            s.put("epoch", step / stepsPerEpoch);
+            s.put("step_in_epoch", step % stepsPerEpoch);
+            s.put("total_steps", totalSteps);
+            s.put("adamw_step", optimizer.stepCount());
+            s.put("examples", examples.size());
+            s.put("data_sha256", dataHash);
+            s.put("seed", config.seed());
+            s.put("rng", "data order from Random(mix(seed, epoch)); libtorch generator reseeded with mix(seed, step) each step");
+            s.set("config", JSON.valueToTree(config));
+            AtomicFiles.writeString(tmp.resolve(Checkpoint.STATE), JSON.writeValueAsString(s) + "\n");
+        });
+        Checkpoint.prune(root, config.keepCheckpoints());
+        listener.onCheckpoint(step, dir);
+    }
+
+    private void checkSameRun(Path dir, ObjectNode state) {
+        String where = dir.resolve(Checkpoint.STATE).toString();
+        String hash = SftExample.sha256(examples);
+        if (!state.path("data_sha256").asText().equals(hash)) {
+            throw new IllegalStateException(where + ": data_sha256 " + state.path("data_sha256").asText()
+                    + " differs from this run's training data " + hash + "; resume needs the same tokenized examples");
+        }
+        ObjectNode saved = (ObjectNode) state.path("config").deepCopy();
+        ObjectNode mine;
+        try {   // through text, so numbers parse to the same node types as the saved file's
+            mine = (ObjectNode) JSON.readTree(JSON.writeValueAsString(config));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String free : List.of("checkpointEvery", "keepCheckpoints")) {
+            saved.remove(free);
+            mine.remove(free);
+        }
+        List<String> differ = new ArrayList<>();
+        for (Iterator<String> it = mine.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!mine.get(f).equals(saved.get(f))) differ.add(f + " " + saved.get(f) + " -> " + mine.get(f));
+        }
+        if (!differ.isEmpty()) throw new IllegalStateException(where + ": config differs from the checkpoint's: " + differ);
+    }
+
+    private void restore(Path dir, ObjectNode state) throws IOException {
+        Map<String, Tensor> weights = adapter != null ? readAll(dir.resolve(LoraAdapter.WEIGHTS_FILE))
+                : CheckpointFiles.read(dir, CheckpointFiles.SINGLE, CheckpointFiles.INDEX);
+        Map<String, Tensor> optState = readAll(dir.resolve(Checkpoint.OPTIMIZER));
+        try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+            Map<String, Tensor> target = adapter != null ? adapter.tensors() : model.namedWeights();
+            for (Map.Entry<String, Tensor> e : target.entrySet()) {
+                Tensor saved = weights.get(e.getKey());
+                if (saved == null) throw new IOException(dir + ": checkpoint lacks weight " + e.getKey());
+                e.getValue().copy_(saved);
+            }
+            optimizer.load(optState, state.path("adamw_step").asLong(), dir.toString());
+        } finally {
+            weights.values().forEach(NativeScope::release);
+            optState.values().forEach(NativeScope::release);
+        }
+    }
+
+    private static Map<String, Tensor> readAll(Path file) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            for (String n : r.infos().keySet()) out.put(n, r.tensor(n));
+        }
+        return out;
+    }
+
+    // ---- run card ---------------------------------------------------------------------------
+
+    private double lastLoggedLoss() throws IOException {
+        List<double[]> l = MetricsLog.losses(metrics.file());
+        return l.isEmpty() ? Double.NaN : l.get(l.size() - 1)[1];
+    }
+
+    private void writeRunCard(TrainResult r) throws IOException {
+        ObjectNode card = JSON.createObjectNode();
+        card.put("mode", config.lora() == null ? "full" : "lora");
+        card.put("base_model", baseModelName);
+        card.put("device", model.device().toString());
+        card.put("seed", config.seed());
+        card.put("examples", examples.size());
+        card.put("data_sha256", dataHash);
+        card.put("total_steps", totalSteps);
+        card.put("resumed_from_step", resumedFrom);
+        card.put("final_loss", r.finalLoss());
+        card.put("tokens_per_s", r.tokensPerS());
+        card.put("wall_s", r.wallS());
+        card.put("finished_at", Instant.now().toString());
+        card.put("output", r.output().toString());
+        card.set("config", JSON.valueToTree(config));
+        AtomicFiles.writeString(out.resolve("run_card.json"), JSON.writeValueAsString(card) + "\n");
+    }
+
+    // ---- accessors --------------------------------------------------------------------------
+
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /** The LoRA adapter being trained, or null for full fine-tuning. */
+    public LoraAdapter adapter() {
+        return adapter;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /**
+     * Frees the optimizer state and closes the metrics file. The model, and a LoRA adapter on it,
+     * stay usable: the caller closes (or merges) {@link #adapter()}.
+     */
+    @Override
+    public void close() throws IOException {
+        if (optimizer != null) optimizer.close();
+        if (metrics != null) metrics.close();
+        model.train(false);
+    }
+
+    static JsonNode json(Object o) {
+        return JSON.valueToTree(o);
+    }
+}

@@ -1,0 +1,56 @@
+package org.crossgen.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SftBatchTest {
+    @Test
+    void rightPadsAndLabelsOnlyTargetAndEos() {
+        SftExample a = new SftExample(new long[] {1, 10, 11}, new long[] {20});      // 1 10 11 20 EOS
+        SftExample b = new SftExample(new long[] {1, 12}, new long[] {21, 22, 23});  // 1 12 21 22 23 EOS
+        SftBatch batch = SftBatch.collate(List.of(a, b), List.of(0, 1), 2, 0, 16);
+        assertEquals(6, batch.length());
+        assertArrayEquals(new long[] {1, 10, 11, 20, 2, 0, /**/ 1, 12, 21, 22, 23, 2}, batch.ids());
+        long x = SftBatch.IGNORE;
+        // position j holds the label of token j + 1; the prompt's last position predicts the first target token
+        assertArrayEquals(new long[] {x, x, 20, 2, x, x, /**/ x, 21, 22, 23, 2, x}, batch.labels());
+        assertArrayEquals(new long[] {2, 3, 7, 8, 9, 10}, batch.targetPositions());
+        assertArrayEquals(new long[] {20, 2, 21, 22, 23, 2}, batch.targetIds());
+        assertEquals(5 + 6, batch.realTokens());
+    }
+
+    @Test
+    void refusesExampleLongerThanMaxLengthNamingIt() {
+        SftExample ok = new SftExample(new long[] {1, 5}, new long[] {6});
+        SftExample tooLong = new SftExample(new long[] {1, 5, 6, 7}, new long[] {8, 9});
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SftBatch.collate(List.of(ok, tooLong), List.of(3, 17), 2, 0, 6));
+        assertEquals("training example 17 is 7 tokens (prompt 4 + target 2 + EOS), longer than max_length 6; "
+                + "truncate it when tokenizing", e.getMessage());
+    }
+
+    @Test
+    void dataHashDependsOnTokensAndSplit() {
+        var x = List.of(new SftExample(new long[] {1, 5}, new long[] {6}));
+        var y = List.of(new SftExample(new long[] {1}, new long[] {5, 6}));   // same tokens, other split
+        assertEquals(SftExample.sha256(x), SftExample.sha256(List.of(new SftExample(new long[] {1, 5}, new long[] {6}))));
+        org.junit.jupiter.api.Assertions.assertNotEquals(SftExample.sha256(x), SftExample.sha256(y));
+    }
+
+    @Test
+    void encodesLikeEvaluationSplitsContextAndContinuation() {
+        try (org.crossgen.text.Tokenizer tok = org.crossgen.text.Tokenizer.mistral32k()) {
+            var ex = new org.crossgen.prompt.TrainingExample("Review: great film.\nSentiment:", " positive");
+            SftExample e = SftExample.encode(ex, tok);
+            var ref = org.crossgen.infer.ContinuationTokens.of(tok, ex.prompt(), ex.target());
+            assertArrayEquals(ref.context(), e.promptIds());
+            assertArrayEquals(ref.continuation(), e.targetIds());
+            assertEquals(tok.bosId(), e.promptIds()[0]);
+            assertEquals(" positive", tok.decode(e.targetIds()).startsWith(" ") ? tok.decode(e.targetIds()) : " " + tok.decode(e.targetIds()));
+        }
+    }
+}
