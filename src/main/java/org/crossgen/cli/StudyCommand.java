@@ -1,0 +1,53 @@
+package org.crossgen.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.study.ModelIdentity;
+import org.crossgen.study.ModelLocator;
+import org.crossgen.study.Planner;
+import org.crossgen.study.StudyPlan;
+import org.crossgen.study.StudySpec;
+import org.crossgen.study.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code crossgen study}: plan, run, follow and export a study (fine-tune x evaluate grid). */
+@Command(name = "study", description = "Plan, run, follow and export a study described by a YAML spec.",
+        subcommands = {StudyPlanCommand.class, StudyRunCommand.class, StudyStatusCommand.class, StudyExportCommand.class})
+final class StudyCommand implements Runnable {
+    @ParentCommand CrossgenCommand root;
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(root.out());
+    }
+
+    /** Resolves {@code default} in specs. Crossgen's built-in default model is wired here. */
+    static ModelLocator modelLocator() {
+        return ModelLocator.NONE;
+    }
+
+    /** The trainer of {@code crossgen study run}; null until org.crossgen.train is wired here. */
+    static Trainer trainer() {
+        return null;
+    }
+
+    /** {@code dir}, or {@code runs/<spec name>} under the current directory. */
+    static Path studyDir(Path specFile, Path dir) {
+        return dir != null ? dir : StudySpec.defaultDir(specFile);
+    }
+
+    /** Reads, validates and plans; base model hashes are cached in the study folder if it exists. */
+    static StudyPlan plan(Path specFile, Path dir, TaskRegistry registry, boolean createDir) throws IOException {
+        StudySpec spec = StudySpec.read(specFile, registry, modelLocator());
+        if (createDir) Files.createDirectories(dir);
+        ModelIdentity identity = Files.isDirectory(dir) ? ModelIdentity.cachedIn(dir.resolve("model-identity.json"))
+                : ModelIdentity.inMemory();
+        return new Planner(registry, identity).plan(spec);
+    }
+}

@@ -1,0 +1,37 @@
+package org.crossgen.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.crossgen.study.ResultStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a study's results (one row per cell and metric) as CSV and/or JSON.")
+final class StudyExportCommand implements Callable<Integer> {
+    @ParentCommand StudyCommand study;
+
+    @Parameters(paramLabel = "DIR", description = "Study folder.")
+    Path dir;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "CSV output.")
+    Path csv;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "JSON output (an array of rows).")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (csv == null && json == null) throw new IllegalArgumentException("give --csv FILE and/or --json FILE");
+        if (!ResultStore.exists(dir)) throw new IllegalArgumentException("no study in " + dir + " (no " + ResultStore.FILE + ")");
+        try (ResultStore store = ResultStore.open(dir)) {
+            int rows = store.rows().size();
+            if (csv != null) store.exportCsv(csv);
+            if (json != null) store.exportJson(json);
+            study.root.out().println(rows + " rows" + (csv == null ? "" : " -> " + csv) + (json == null ? "" : " -> " + json));
+        }
+        return 0;
+    }
+}

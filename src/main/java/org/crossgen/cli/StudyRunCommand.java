@@ -1,0 +1,60 @@
+package org.crossgen.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.study.StudyPlan;
+import org.crossgen.study.StudyRun;
+import org.crossgen.study.StudyRunner;
+import org.crossgen.study.Trainer;
+import org.crossgen.study.TorchCellEvaluator;
+import org.crossgen.tensor.ComputeDevice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run every training job and evaluation cell of a study spec that is not done yet (resumable).")
+final class StudyRunCommand implements Callable<Integer> {
+    @ParentCommand StudyCommand study;
+    @Mixin RegistryOptions registryOptions;
+
+    @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
+    Path spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Study folder (default: runs/<spec name>).")
+    Path dir;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lease-minutes", defaultValue = "10", paramLabel = "M",
+            description = "A claim not renewed for this long may be taken by another worker (default: ${DEFAULT-VALUE}).")
+    long leaseMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+        Path folder = StudyCommand.studyDir(spec, dir);
+        TaskRegistry registry = registryOptions.registry();
+        StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
+        Trainer trainer = StudyCommand.trainer();
+        if (trainer == null && !plan.jobs().isEmpty()) {
+            throw new IllegalArgumentException(spec + ": the plan has " + plan.jobs().size() + " training job(s), but this build "
+                    + "has no trainer yet (org.crossgen.train); run methods: [base] only");
+        }
+        StudyProgressBar bar = new StudyProgressBar(study.root.err());
+        StudyRun run;
+        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(device), batchSize, bar::record)) {
+            run = new StudyRunner(folder, trainer, evaluator, bar, Duration.ofMinutes(leaseMinutes)).run(plan);
+        }
+        bar.end();
+        study.root.out().println(run.summary());
+        return run.failures().isEmpty() ? 0 : 1;
+    }
+}

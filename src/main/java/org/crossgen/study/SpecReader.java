@@ -1,0 +1,475 @@
+package org.crossgen.study;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.crossgen.data.Dataset;
+import org.crossgen.data.Task;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.eval.ScoringMode;
+import org.crossgen.tensor.DType;
+
+/**
+ * Reads a study spec and collects every problem in it before failing, each as
+ * {@code <file>: <yaml path>: <what is wrong>}. Parsing and validation are one walk: a value that
+ * cannot be parsed is reported and replaced by its default, so the checks that depend on it still
+ * run.
+ */
+final class SpecReader {
+    static final List<String> KEYS = List.of("models", "train_datasets", "methods", "fticl_shots", "train_sizes", "seeds",
+            "eval_sets", "eval_shots", "templates", "scoring", "sampler", "eval_seed", "max_new_tokens", "stemmer", "dtype",
+            "lora", "training", "limits");
+    static final List<String> LORA_KEYS = List.of("r", "alpha", "dropout", "targets");
+    static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
+            "weight_decay", "max_length", "template");
+    static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
+    static final List<String> SAMPLERS = List.of("paper", "random");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Path file;
+    private final String name;
+    private final TaskRegistry registry;
+    private final ModelLocator locator;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, Integer> poolSizes = new HashMap<>();
+
+    SpecReader(Path file, TaskRegistry registry, ModelLocator locator) {
+        this.file = file;
+        this.name = file.toString();
+        this.registry = registry;
+        this.locator = locator;
+    }
+
+    StudySpec read() {
+        JsonNode root = parse();
+        knownKeys(root, "", KEYS);
+
+        List<String> models = strings(root, "models", null);
+        if (models.isEmpty() && root.has("models")) problem("models", "needs at least one model folder or \"default\"");
+        Map<String, Path> modelDirs = resolveModels(models);
+
+        List<String> methods = strings(root, "methods", null);
+        for (int i = 0; i < methods.size(); i++) {
+            if (!StudySpec.METHODS.contains(methods.get(i))) {
+                problem("methods[" + i + "]", "unknown method '" + methods.get(i) + "', known: " + StudySpec.METHODS);
+            }
+        }
+        boolean trains = methods.contains("ft") || methods.contains("fticl");
+
+        List<String> trainDatasets = strings(root, "train_datasets", List.of());
+        if (trains && trainDatasets.isEmpty()) {
+            problem("train_datasets", "missing; methods ft and fticl need at least one training dataset");
+        }
+        List<Dataset> trainSets = datasets(trainDatasets, "train_datasets");
+        for (int i = 0; i < trainSets.size(); i++) {
+            Dataset d = trainSets.get(i);
+            if (d != null && d.train().isEmpty()) {
+                problem("train_datasets[" + i + "]", d.id() + " has no training files; datasets with training files: "
+                        + registry.datasets().stream().filter(x -> !x.train().isEmpty()).map(Dataset::id).toList());
+            }
+        }
+
+        List<Integer> trainSizes = ints(root, "train_sizes", List.of(2000), 1);
+        for (int i = 0; i < trainSizes.size(); i++) {
+            for (Dataset d : trainSets) {
+                if (d != null && !d.train().isEmpty() && !d.train().containsKey(trainSizes.get(i))) {
+                    problem("train_sizes[" + i + "]", d.id() + " has no training file of size " + trainSizes.get(i)
+                            + ", sizes: " + d.train().keySet());
+                }
+            }
+        }
+
+        List<Integer> ficlShots = List.of();
+        if (methods.contains("fticl")) {
+            if (!root.has("fticl_shots")) {
+                problem("fticl_shots", "missing; methods has fticl, so give its k (demonstrations per training prompt)");
+            } else {
+                ficlShots = ints(root, "fticl_shots", null, 1);
+                checkPools(ficlShots, "fticl_shots", trainSets);
+            }
+        } else if (root.has("fticl_shots")) {
+            problem("fticl_shots", "given, but methods has no fticl");
+        }
+        List<Long> seeds = longs(root, "seeds", List.of(1L));
+
+        List<String> evalSetIds = evalSets(root.get("eval_sets"));
+        List<Dataset> evalSets = datasets(evalSetIds, "eval_sets");
+        List<Integer> evalShots = ints(root, "eval_shots", List.of(0), 0);
+        checkPools(evalShots, "eval_shots", evalSets);
+        List<Integer> templates = ints(root, "templates", List.of(0, 1), 0);
+        for (int i = 0; i < templates.size(); i++) {
+            for (Task task : tasksOf(evalSets)) checkTemplate(task, templates.get(i), "templates[" + i + "]");
+        }
+
+        ScoringMode scoring = enumValue(root, "scoring", "first-token", ScoringMode::of);
+        String sampler = string(root, "sampler", "paper");
+        if (!SAMPLERS.contains(sampler)) problem("sampler", "unknown sampler '" + sampler + "', known: " + SAMPLERS);
+        long evalSeed = longValue(root, "eval_seed", 1234);
+        int maxNewTokens = intValue(root, "max_new_tokens", 60, 1);
+        boolean stemmer = bool(root, "stemmer", false);
+        DType dtype = enumValue(root, "dtype", "float32", DType::parse);
+
+        StudySpec.Lora lora = lora(root.get("lora"));
+        StudySpec.Training training = training(root.get("training"));
+        for (Task task : tasksOf(trainSets)) checkTemplate(task, training.template(), "training.template");
+        StudySpec.Limits limits = limits(root.get("limits"));
+        if (limits.maxLength() <= maxNewTokens) {
+            problem("limits.max_length", "must exceed max_new_tokens (" + maxNewTokens + "), got " + limits.maxLength());
+        }
+
+        if (!problems.isEmpty()) throw new StudySpecException(name, problems);
+        return new StudySpec(file, models, modelDirs, trainDatasets, methods, ficlShots, trainSizes, seeds, evalSetIds,
+                evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer,
+                dtype == null ? "float32" : dtype.torchName(), lora, training, limits);
+    }
+
+    private JsonNode parse() {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new StudySpecException(name, List.of(name + ": cannot read the study spec: " + e));
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new StudySpecException(name, List.of(name + ": line " + (at == null ? "?" : at.getLineNr())
+                    + ": not valid YAML: " + e.getOriginalMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new StudySpecException(name, List.of(name + ": a study spec is a YAML mapping of settings, known keys: " + KEYS));
+        }
+        return root;
+    }
+
+    private Map<String, Path> resolveModels(List<String> models) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        Path base = file.toAbsolutePath().getParent();
+        for (int i = 0; i < models.size(); i++) {
+            String m = models.get(i);
+            String at = "models[" + i + "]";
+            if (dirs.containsKey(m)) {
+                problem(at, "repeated model " + m);
+                continue;
+            }
+            Optional<Path> located = locator.locate(m);
+            if (located.isEmpty() && m.equals(ModelLocator.DEFAULT)) {
+                problem(at, "\"default\" names crossgen's built-in default model, which this build cannot locate; give a model folder");
+                continue;
+            }
+            Path dir = located.orElseGet(() -> base.resolve(m).normalize());
+            if (!Files.isDirectory(dir)) {
+                problem(at, "model folder not found: " + dir);
+            } else if (!Files.isRegularFile(dir.resolve("config.json"))) {
+                problem(at, "not a model folder (no config.json): " + dir);
+            } else {
+                dirs.put(m, dir);
+            }
+        }
+        return dirs;
+    }
+
+    private List<String> evalSets(JsonNode node) {
+        if (node == null) {
+            problem("eval_sets", "missing; give \"all\" or a list of test set ids");
+            return List.of();
+        }
+        if (node.isTextual() && node.asText().equals("all")) {
+            // The paper's grid: every test set with a demonstration pool (snli has none and is not in it).
+            return registry.datasets().stream().filter(d -> d.demosFile().isPresent()).map(Dataset::id).toList();
+        }
+        if (!node.isArray()) {
+            problem("eval_sets", "must be \"all\" or a list of test set ids, got " + node);
+            return List.of();
+        }
+        return strings(node, "eval_sets");
+    }
+
+    private List<Dataset> datasets(List<String> ids, String key) {
+        List<Dataset> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            try {
+                out.add(registry.dataset(ids.get(i)));
+            } catch (IllegalArgumentException e) {
+                problem(key + "[" + i + "]", e.getMessage());
+                out.add(null);
+            }
+        }
+        return out;
+    }
+
+    private static List<Task> tasksOf(List<Dataset> datasets) {
+        List<Task> tasks = new ArrayList<>();
+        for (Dataset d : datasets) if (d != null && !tasks.contains(d.task())) tasks.add(d.task());
+        return tasks;
+    }
+
+    private void checkTemplate(Task task, int template, String at) {
+        if (template >= task.templates().size()) {
+            problem(at, "task " + task.name() + " has templates 0.." + (task.templates().size() - 1) + ", got " + template);
+        }
+    }
+
+    /** Each positive shot count must fit the demonstration pool of every dataset it is used with. */
+    private void checkPools(List<Integer> shots, String key, List<Dataset> datasets) {
+        for (int i = 0; i < shots.size(); i++) {
+            int k = shots.get(i);
+            if (k <= 0) continue;
+            List<String> short_ = new ArrayList<>();
+            for (Dataset d : datasets) {
+                if (d == null) continue;
+                int pool = poolSize(d);
+                if (pool < 0) short_.add(d.id() + " (no demonstration pool)");
+                else if (pool < k) short_.add(d.id() + " (" + pool + ")");
+            }
+            if (!short_.isEmpty()) {
+                problem(key + "[" + i + "]", k + " shots exceed the demonstration pool of " + String.join(", ", short_));
+            }
+        }
+    }
+
+    /** Records in {@code d}'s demonstration pool; -1 if it has none or it cannot be read (reported). */
+    private int poolSize(Dataset d) {
+        return poolSizes.computeIfAbsent(d.id(), id -> {
+            if (d.demosFile().isEmpty()) return -1;
+            try {
+                return d.demonstrations().size();
+            } catch (RuntimeException e) {
+                problem("(dataset " + id + ")", "demonstration pool cannot be read: " + e.getMessage());
+                return Integer.MAX_VALUE; // reported once; do not also report every shot count
+            }
+        });
+    }
+
+    private StudySpec.Lora lora(JsonNode node) {
+        if (node == null || node.isNull()) return null;
+        if (!node.isObject()) {
+            problem("lora", "must be a mapping with keys " + LORA_KEYS + " (leave it out for full fine-tuning), got " + node);
+            return null;
+        }
+        knownKeys(node, "lora.", LORA_KEYS);
+        int r = intValue(node, "lora.", "r", 8, 1);
+        double alpha = number(node, "lora.", "alpha", 2.0 * r);
+        if (alpha <= 0) problem("lora.alpha", "must be > 0, got " + alpha);
+        double dropout = number(node, "lora.", "dropout", 0.05);
+        if (dropout < 0 || dropout >= 1) problem("lora.dropout", "must be in [0, 1), got " + dropout);
+        List<String> targets = node.has("targets") ? strings(node.get("targets"), "lora.targets") : List.of("q_proj", "v_proj");
+        if (node.has("targets") && targets.isEmpty()) problem("lora.targets", "needs at least one of " + StudySpec.Lora.TARGETS);
+        for (int i = 0; i < targets.size(); i++) {
+            if (!StudySpec.Lora.TARGETS.contains(targets.get(i))) {
+                problem("lora.targets[" + i + "]", "unknown projection '" + targets.get(i) + "', known: " + StudySpec.Lora.TARGETS);
+            }
+        }
+        return new StudySpec.Lora(r, alpha, dropout, targets);
+    }
+
+    private StudySpec.Training training(JsonNode node) {
+        StudySpec.Training d = StudySpec.Training.paper();
+        if (node == null || node.isNull()) return d;
+        if (!node.isObject()) {
+            problem("training", "must be a mapping with keys " + TRAINING_KEYS + ", got " + node);
+            return d;
+        }
+        knownKeys(node, "training.", TRAINING_KEYS);
+        int epochs = intValue(node, "training.", "epochs", d.epochs(), 1);
+        double lr = number(node, "training.", "lr", d.lr());
+        if (lr <= 0) problem("training.lr", "must be > 0, got " + lr);
+        int batch = intValue(node, "training.", "batch_size", d.batchSize(), 1);
+        String schedule = text(node, "training.", "schedule", d.schedule());
+        if (!StudySpec.Training.SCHEDULES.contains(schedule)) {
+            problem("training.schedule", "unknown schedule '" + schedule + "', known: " + StudySpec.Training.SCHEDULES);
+        }
+        double warmup = number(node, "training.", "warmup_ratio", d.warmupRatio());
+        if (warmup < 0 || warmup >= 1) problem("training.warmup_ratio", "must be in [0, 1), got " + warmup);
+        double wd = number(node, "training.", "weight_decay", d.weightDecay());
+        if (wd < 0) problem("training.weight_decay", "must be >= 0, got " + wd);
+        int maxLength = intValue(node, "training.", "max_length", d.maxLength(), 2);
+        int template = intValue(node, "training.", "template", d.template(), 0);
+        return new StudySpec.Training(epochs, lr, batch, schedule, warmup, wd, maxLength, template);
+    }
+
+    private StudySpec.Limits limits(JsonNode node) {
+        StudySpec.Limits d = StudySpec.Limits.none();
+        if (node == null || node.isNull()) return d;
+        if (!node.isObject()) {
+            problem("limits", "must be a mapping with keys " + LIMITS_KEYS + ", got " + node);
+            return d;
+        }
+        knownKeys(node, "limits.", LIMITS_KEYS);
+        return new StudySpec.Limits(intValue(node, "limits.", "eval_records", 0, 0),
+                intValue(node, "limits.", "train_records", 0, 0), intValue(node, "limits.", "max_length", d.maxLength(), 2));
+    }
+
+    // ---- scalar and list readers: each reports a bad value at its path and returns the default ----
+
+    private void knownKeys(JsonNode node, String prefix, List<String> known) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) problem(prefix + key, "unknown key, known: " + known);
+        }
+    }
+
+    /** A list of strings (a single string is a list of one); {@code dflt == null}: required. */
+    private List<String> strings(JsonNode root, String key, List<String> dflt) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            if (dflt == null) problem(key, "missing");
+            return dflt == null ? List.of() : dflt;
+        }
+        return strings(node, key);
+    }
+
+    private List<String> strings(JsonNode node, String at) {
+        List<String> out = new ArrayList<>();
+        if (node.isTextual()) return List.of(node.asText());
+        if (!node.isArray()) {
+            problem(at, "must be a list of names, got " + node);
+            return out;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isTextual()) {
+                problem(at + "[" + i + "]", "must be a name, got " + item);
+            } else if (!seen.add(item.asText())) {
+                problem(at + "[" + i + "]", "repeated value " + item);
+            } else {
+                out.add(item.asText());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A list of integers >= {@code min} (a single integer is a list of one); {@code dflt == null}:
+     * required. Values below {@code min} are reported but kept, so later checks see true indices.
+     */
+    private List<Integer> ints(JsonNode root, String key, List<Integer> dflt, int min) {
+        List<Long> values = longs(root, key, dflt == null ? null : dflt.stream().map(Integer::longValue).toList());
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            long v = values.get(i);
+            String at = root.path(key).isArray() ? key + "[" + i + "]" : key;
+            if (v < min) problem(at, "must be >= " + min + ", got " + v);
+            if (v > Integer.MAX_VALUE) problem(at, "must be at most " + Integer.MAX_VALUE + ", got " + v);
+            out.add((int) Math.min(v, Integer.MAX_VALUE));
+        }
+        return out;
+    }
+
+    private List<Long> longs(JsonNode root, String key, List<Long> dflt) {
+        JsonNode node = root.get(key);
+        if (node == null || node.isNull()) {
+            if (dflt == null) problem(key, "missing");
+            return dflt == null ? List.of() : dflt;
+        }
+        if (node.isIntegralNumber()) return List.of(node.asLong());
+        if (!node.isArray()) {
+            problem(key, "must be a list of integers, got " + node);
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isIntegralNumber()) problem(key + "[" + i + "]", "must be an integer, got " + item);
+            else if (!seen.add(item.asLong())) problem(key + "[" + i + "]", "repeated value " + item);
+            else out.add(item.asLong());
+        }
+        return out;
+    }
+
+    private int intValue(JsonNode root, String key, int dflt, int min) {
+        return intValue(root, "", key, dflt, min);
+    }
+
+    private int intValue(JsonNode node, String prefix, String key, int dflt, int min) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            problem(prefix + key, "must be an integer, got " + v);
+            return dflt;
+        }
+        if (v.asInt() < min) {
+            problem(prefix + key, "must be >= " + min + ", got " + v.asInt());
+            return dflt;
+        }
+        return v.asInt();
+    }
+
+    private long longValue(JsonNode node, String key, long dflt) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isIntegralNumber()) {
+            problem(key, "must be an integer, got " + v);
+            return dflt;
+        }
+        return v.asLong();
+    }
+
+    private double number(JsonNode node, String prefix, String key, double dflt) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isNumber()) {
+            problem(prefix + key, "must be a number, got " + v);
+            return dflt;
+        }
+        return v.asDouble();
+    }
+
+    private String string(JsonNode node, String key, String dflt) {
+        return text(node, "", key, dflt);
+    }
+
+    private String text(JsonNode node, String prefix, String key, String dflt) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isTextual()) {
+            problem(prefix + key, "must be a name, got " + v);
+            return dflt;
+        }
+        return v.asText();
+    }
+
+    private boolean bool(JsonNode node, String key, boolean dflt) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isBoolean()) {
+            problem(key, "must be true or false, got " + v);
+            return dflt;
+        }
+        return v.asBoolean();
+    }
+
+    /** A name parsed by {@code parse}, whose exception message lists the known names; null if bad (reported). */
+    private <T> T enumValue(JsonNode node, String key, String dflt, Function<String, T> parse) {
+        String s = string(node, key, dflt);
+        try {
+            return parse.apply(s);
+        } catch (IllegalArgumentException e) {
+            problem(key, e.getMessage());
+            return null;
+        }
+    }
+
+    private void problem(String path, String message) {
+        problems.add(name + ": " + path + ": " + message);
+    }
+}

@@ -1,0 +1,138 @@
+package org.crossgen.study;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.eval.ScoringMode;
+
+/**
+ * A study: which base models are fine-tuned on which training sets and how, and on which test
+ * sets, templates and shot counts every model (base and fine-tuned) is evaluated. Read from flat,
+ * commented YAML ({@link #read}); {@code examples/study/mini.yaml} documents every key.
+ *
+ * <p>A spec that {@link #read} returns is valid: every dataset, size, shot count, template and
+ * model folder has been checked against the registry and the file system, so no GPU time is spent
+ * before a typo is found.
+ *
+ * @param file          the YAML file it was read from (messages name it)
+ * @param models        base models as written in the spec: folder paths or {@code default}
+ * @param modelDirs     each of {@code models} resolved to its folder
+ * @param trainDatasets training dataset ids, e.g. {@code sentiment/amazon}
+ * @param methods       subset of {@code base, ft, fticl}, in spec order
+ * @param ficlShots     FTICL's k: demonstrations prepended to every training prompt (empty without fticl)
+ * @param trainSizes    nominal training sizes (2000, 4000, 6000 in the paper)
+ * @param seeds         training seeds
+ * @param evalSets      evaluated test set ids (expanded from {@code all})
+ * @param evalShots     demonstrations per evaluation prompt
+ * @param templates     prompt template ids evaluated
+ * @param scoring       classification scoring mode
+ * @param sampler       demonstration sampler of evaluation prompts: {@code paper} or {@code random}
+ * @param evalSeed      seed of the random sampler and of the bootstrap intervals
+ * @param maxNewTokens  generation budget in tokens
+ * @param stemmer       Porter-stem ROUGE tokens
+ * @param dtype         compute dtype name ({@code float32}, {@code bfloat16}, ...)
+ * @param lora          LoRA settings, or null for full fine-tuning
+ * @param training      optimisation settings
+ * @param limits        size limits (for quick studies)
+ */
+public record StudySpec(Path file, List<String> models, Map<String, Path> modelDirs, List<String> trainDatasets,
+                        List<String> methods, List<Integer> ficlShots, List<Integer> trainSizes, List<Long> seeds,
+                        List<String> evalSets, List<Integer> evalShots, List<Integer> templates, ScoringMode scoring,
+                        String sampler, long evalSeed, int maxNewTokens, boolean stemmer, String dtype, Lora lora,
+                        Training training, Limits limits) {
+    /** The fine-tuning methods and the base model's evaluation. */
+    public static final List<String> METHODS = List.of("base", "ft", "fticl");
+
+    public StudySpec {
+        models = List.copyOf(models);
+        modelDirs = Map.copyOf(modelDirs);
+        trainDatasets = List.copyOf(trainDatasets);
+        methods = List.copyOf(methods);
+        ficlShots = List.copyOf(ficlShots);
+        trainSizes = List.copyOf(trainSizes);
+        seeds = List.copyOf(seeds);
+        evalSets = List.copyOf(evalSets);
+        evalShots = List.copyOf(evalShots);
+        templates = List.copyOf(templates);
+    }
+
+    /**
+     * Low-rank adaptation of the named projections: {@code W + (alpha / r) B A}, A and B of rank r.
+     *
+     * @param r       rank (>= 1)
+     * @param alpha   scale numerator (> 0)
+     * @param dropout dropout on the adapter input, in [0, 1)
+     * @param targets projection names, e.g. {@code [q_proj, v_proj]}
+     */
+    public record Lora(int r, double alpha, double dropout, List<String> targets) {
+        /** The Llama projections LoRA can target. */
+        public static final List<String> TARGETS = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+        public Lora {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /**
+     * Optimisation settings; defaults are the paper's (2 epochs, AdamW lr 2e-5, effective batch 16,
+     * linear decay, no weight decay, 1024 tokens).
+     *
+     * @param epochs        passes over the training set
+     * @param lr            peak learning rate
+     * @param batchSize     effective batch size (records per optimizer step, accumulation included)
+     * @param schedule      learning-rate schedule: {@code linear}, {@code cosine} or {@code constant}
+     * @param warmupRatio   fraction of steps spent warming up, in [0, 1)
+     * @param weightDecay   AdamW weight decay
+     * @param maxLength     training sequence budget in tokens (prompt + target)
+     * @param template      prompt template the training prompts are built with
+     */
+    public record Training(int epochs, double lr, int batchSize, String schedule, double warmupRatio,
+                           double weightDecay, int maxLength, int template) {
+        public static final List<String> SCHEDULES = List.of("linear", "cosine", "constant");
+
+        /** The paper's settings. */
+        public static Training paper() {
+            return new Training(2, 2e-5, 16, "linear", 0, 0, 1024, 0);
+        }
+    }
+
+    /**
+     * Size limits, for quick studies.
+     *
+     * @param evalRecords  evaluate the first n records of each test set (0 = all)
+     * @param trainRecords train on the first n records of the training file (0 = all)
+     * @param maxLength    evaluation token budget (prompt + generation); longer prompts are truncated
+     */
+    public record Limits(int evalRecords, int trainRecords, int maxLength) {
+        public static Limits none() {
+            return new Limits(0, 0, 1024);
+        }
+    }
+
+    /** Reads and validates {@code file} against the paper's datasets; {@code default} is not resolvable. */
+    public static StudySpec read(Path file) {
+        return read(file, TaskRegistry.paper(), ModelLocator.NONE);
+    }
+
+    /**
+     * Reads {@code file} and validates it against {@code registry} and the file system. Relative
+     * model folders are resolved against the spec's own folder; other names go to {@code locator}.
+     *
+     * @throws StudySpecException listing every problem found
+     */
+    public static StudySpec read(Path file, TaskRegistry registry, ModelLocator locator) {
+        return new SpecReader(file, registry, locator).read();
+    }
+
+    /** Whether any training job is planned. */
+    public boolean trains() {
+        return methods.contains("ft") || methods.contains("fticl");
+    }
+
+    /** The study folder used when none is given: {@code runs/<file name without .yaml>}. */
+    public static Path defaultDir(Path specFile) {
+        String name = specFile.getFileName().toString().replaceFirst("\\.(yaml|yml)$", "");
+        return Path.of("runs", name);
+    }
+}

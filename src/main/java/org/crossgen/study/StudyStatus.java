@@ -1,0 +1,105 @@
+package org.crossgen.study;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a study stands, from its results store alone: per phase, how many jobs or cells of the
+ * last registered plan are done, running, failed and left, and an ETA from the time the finished
+ * ones took (cells: the mean of finished cells of the same task, else of all finished cells).
+ *
+ * @param jobs       training phase counts
+ * @param cells      evaluation phase counts
+ * @param etaSeconds estimated seconds for the work left; NaN when nothing finished yet to measure
+ * @param failed     label and first error line of each failed job or cell
+ * @param running    label and worker of each running job or cell
+ */
+public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<String> failed, List<String> running) {
+    /** Counts of one phase; {@code left} is pending work. */
+    public record Counts(int done, int running, int failed, int left) {
+        public int total() {
+            return done + running + failed + left;
+        }
+
+        static Counts of(List<ResultStore.WorkRow> rows) {
+            int d = 0, r = 0, f = 0, l = 0;
+            for (ResultStore.WorkRow w : rows) {
+                switch (w.state()) {
+                    case "done" -> d++;
+                    case "running" -> r++;
+                    case "failed" -> f++;
+                    default -> l++;
+                }
+            }
+            return new Counts(d, r, f, l);
+        }
+    }
+
+    public static StudyStatus of(ResultStore store) throws IOException {
+        List<ResultStore.WorkRow> jobs = store.workRows(ResultStore.Table.JOBS);
+        List<ResultStore.WorkRow> cells = store.workRows(ResultStore.Table.CELLS);
+        double eta = eta(jobs, false) + eta(cells, true);
+        List<String> failed = new java.util.ArrayList<>(), running = new java.util.ArrayList<>();
+        for (var rows : List.of(jobs, cells)) {
+            for (ResultStore.WorkRow w : rows) {
+                if (w.state().equals("failed")) failed.add(w.label() + ": " + StudyRunner.firstLine(w.error()));
+                if (w.state().equals("running")) running.add(w.label() + " (worker " + w.worker() + ", attempt " + w.attempts() + ")");
+            }
+        }
+        return new StudyStatus(Counts.of(jobs), Counts.of(cells), eta, failed, running);
+    }
+
+    /** Seconds for the not-done rows (running ones count whole), from done rows' mean by group; NaN if unknown. */
+    private static double eta(List<ResultStore.WorkRow> rows, boolean byGroup) {
+        Map<String, double[]> byKey = new HashMap<>(); // group -> {sum, n}
+        double sum = 0;
+        int n = 0;
+        for (ResultStore.WorkRow w : rows) {
+            if (!w.state().equals("done") || w.elapsedSeconds() == null) continue;
+            sum += w.elapsedSeconds();
+            n++;
+            double[] g = byKey.computeIfAbsent(byGroup ? w.group() : "", k -> new double[2]);
+            g[0] += w.elapsedSeconds();
+            g[1]++;
+        }
+        double eta = 0;
+        for (ResultStore.WorkRow w : rows) {
+            if (w.state().equals("done") || w.state().equals("failed")) continue;
+            double[] g = byKey.get(byGroup ? w.group() : "");
+            if (g != null) eta += g[0] / g[1];
+            else if (n > 0) eta += sum / n;
+            else return Double.NaN;
+        }
+        return eta;
+    }
+
+    public String format() {
+        StringBuilder b = new StringBuilder();
+        b.append(line("training", jobs)).append('\n').append(line("evaluation", cells)).append('\n');
+        b.append("ETA: ").append(Double.isNaN(etaSeconds) ? "unknown (nothing finished yet to measure throughput)" : duration(etaSeconds));
+        if (!running.isEmpty()) {
+            b.append("\nrunning:");
+            for (String r : running) b.append("\n  ").append(r);
+        }
+        if (!failed.isEmpty()) {
+            b.append("\nfailed:");
+            for (String f : failed) b.append("\n  ").append(f);
+        }
+        return b.toString();
+    }
+
+    private static String line(String phase, Counts c) {
+        return String.format("%-11s done %d, running %d, failed %d, left %d (of %d)", phase + ":", c.done(), c.running(),
+                c.failed(), c.left(), c.total());
+    }
+
+    /** {@code 1h 02m}, {@code 3m 20s}, {@code 12s}. */
+    public static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s >= 3600) return String.format("%dh %02dm", s / 3600, (s % 3600) / 60);
+        if (s >= 60) return String.format("%dm %02ds", s / 60, s % 60);
+        return s + "s";
+    }
+}

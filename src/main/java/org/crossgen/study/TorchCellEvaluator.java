@@ -1,0 +1,87 @@
+package org.crossgen.study;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.eval.EvalResult;
+import org.crossgen.eval.Evaluator;
+import org.crossgen.infer.TorchLanguageModel;
+import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.DType;
+import org.crossgen.text.Tokenizer;
+
+/**
+ * The real {@link CellEvaluator}: {@link Evaluator} over a {@link LlamaModel} loaded from the
+ * model's folder. The model and tokenizer stay loaded while consecutive cells use the same model
+ * (same key and dtype) and are released when the next model is loaded or on {@link #close()}.
+ *
+ * <p>The tokenizer comes from the model's folder, or from the base model's when a fine-tuned
+ * checkpoint has none. A LoRA adapter folder (adapter_config.json, no config.json) is refused
+ * until the trainer's adapter format can be merged here.
+ */
+public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
+    /** Per-record progress of the cell being evaluated. */
+    @FunctionalInterface
+    public interface RecordProgress {
+        void update(EvalCell cell, int done, int total);
+    }
+
+    private final TaskRegistry registry;
+    private final ComputeDevice device;
+    private final int batchSize;
+    private final RecordProgress progress;
+    private String loadedKey;
+    private LlamaModel model;
+    private Tokenizer tokenizer;
+    private TorchLanguageModel lm;
+
+    public TorchCellEvaluator(TaskRegistry registry, ComputeDevice device, int batchSize, RecordProgress progress) {
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        this.registry = registry;
+        this.device = device;
+        this.batchSize = batchSize;
+        this.progress = progress == null ? (c, d, t) -> {} : progress;
+    }
+
+    @Override
+    public EvalResult evaluate(ModelRef ref, EvalCell cell) throws IOException {
+        load(ref, DType.parse(cell.dtype()));
+        Evaluator evaluator = new Evaluator(lm, registry, batchSize);
+        int total = evaluator.size(cell.evalSpec());
+        return evaluator.run(ref.name(), cell.evalSpec(), done -> progress.update(cell, done, total));
+    }
+
+    private void load(ModelRef ref, DType dtype) throws IOException {
+        String key = ref.key() + "/" + dtype.torchName();
+        if (key.equals(loadedKey)) return;
+        close();
+        Path dir = ref.dir();
+        if (!Files.isRegularFile(dir.resolve("config.json")) && Files.isRegularFile(dir.resolve("adapter_config.json"))) {
+            throw new IOException(dir + " holds a LoRA adapter; evaluating adapters needs the trainer's merge "
+                    + "(org.crossgen.train), not wired yet");
+        }
+        Path tokenizerDir = Files.isRegularFile(dir.resolve("tokenizer.json")) ? dir : ref.baseDir();
+        model = LlamaModel.load(dir, dtype, device);
+        try {
+            tokenizer = Tokenizer.load(tokenizerDir);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        lm = new TorchLanguageModel(model, tokenizer);
+        loadedKey = key;
+    }
+
+    /** Releases the loaded model, if any. */
+    @Override
+    public void close() {
+        if (tokenizer != null) tokenizer.close();
+        if (model != null) model.close();
+        tokenizer = null;
+        model = null;
+        lm = null;
+        loadedKey = null;
+    }
+}

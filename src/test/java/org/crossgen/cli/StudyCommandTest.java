@@ -1,0 +1,89 @@
+package org.crossgen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.crossgen.model.llama.LlamaConfig;
+import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.DType;
+import org.crossgen.testing.TestResources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StudyCommandTest {
+    @TempDir Path tmp;
+
+    private Path spec(String extra) throws Exception {
+        Path model = tmp.resolve("tiny");
+        try (LlamaModel m = LlamaModel.random(LlamaConfig.of(32000, 32, 1, 2, 1, 64, true), 3, DType.FLOAT32, ComputeDevice.CPU)) {
+            m.save(model);
+        }
+        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer.json"), model.resolve("tokenizer.json"));
+        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        Path f = tmp.resolve("mini.yaml");
+        Files.writeString(f, """
+                # crossgen study run mini.yaml
+                models: [tiny]
+                methods: [base]
+                eval_sets: [sentiment/yelp]
+                templates: [0, 1]
+                limits: {eval_records: 3, max_length: 256}
+                """ + extra);
+        return f;
+    }
+
+    @Test
+    void planRunStatusExport() throws Exception {
+        Path spec = spec("");
+        Path dir = tmp.resolve("runs/mini");
+        CliRun plan = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString());
+        assertEquals(0, plan.exitCode(), plan.err());
+        assertTrue(plan.out().contains("training jobs: 0 (0 done)"), plan.out());
+        assertTrue(plan.out().contains("evaluation cells: 2 (0 done)"), plan.out());
+        assertTrue(plan.out().contains("base tiny -> sentiment/yelp t1 k0  3 records"), plan.out());
+        assertTrue(plan.out().contains("evaluation 6 records at 4.00 records/s (assumed)"), plan.out());
+
+        CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("cells done 2/2"), run.out());
+        assertTrue(run.err().contains("evaluation [########################] 2/2"), run.err());
+
+        CliRun again = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--brief");
+        assertTrue(again.out().contains("evaluation cells: 2 (2 done)"), again.out());
+        assertTrue(again.out().contains("(measured)"), again.out());
+
+        CliRun status = CliRun.of("study", "status", dir.toString());
+        assertEquals(0, status.exitCode(), status.err());
+        assertTrue(status.out().contains("evaluation: done 2, running 0, failed 0, left 0 (of 2)"), status.out());
+        assertTrue(status.out().contains("ETA: 0s"), status.out());
+
+        Path csv = tmp.resolve("out.csv"), json = tmp.resolve("out.json");
+        CliRun export = CliRun.of("study", "export", dir.toString(), "--csv", csv.toString(), "--json", json.toString());
+        assertEquals(0, export.exitCode(), export.err());
+        assertEquals(3, Files.readAllLines(csv).size());
+        assertEquals(2, new ObjectMapper().readTree(json.toFile()).size());
+    }
+
+    @Test
+    void aBadSpecFailsBeforeAnyWorkListingItsProblems() throws Exception {
+        Path spec = spec("eval_shots: [9]\nscoring: best\n");
+        CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", tmp.resolve("d").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("error: " + spec + ": 2 problems\n"), run.err());
+        assertTrue(run.err().contains(spec + ": eval_shots[0]: 9 shots exceed the demonstration pool of sentiment/yelp (8)"), run.err());
+        assertTrue(!Files.exists(tmp.resolve("d")), "the study folder was created for a bad spec");
+    }
+
+    @Test
+    void trainingIsRefusedUntilATrainerIsWired() throws Exception {
+        Path spec = spec("train_datasets: [sentiment/amazon]\n").resolveSibling("mini.yaml");
+        Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft]"));
+        CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", tmp.resolve("d").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("has no trainer yet"), run.err());
+    }
+}

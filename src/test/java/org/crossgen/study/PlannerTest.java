@@ -1,0 +1,162 @@
+package org.crossgen.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.eval.ScoringMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlannerTest {
+    @TempDir Path tmp;
+
+    private StudyPlan plan(String yaml) throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{\"hidden_size\": 32}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", yaml);
+        return new Planner(TaskRegistry.paper(), ModelIdentity.inMemory()).plan(StudySpec.read(f, TaskRegistry.paper(), ModelLocator.NONE));
+    }
+
+    @Test
+    void expandsJobsAndCellsOverEveryAxis() throws Exception {
+        StudyPlan p = plan("""
+                models: [tiny]
+                train_datasets: [sentiment/amazon, detection/paws]
+                methods: [base, ft, fticl]
+                fticl_shots: [1, 2]
+                train_sizes: [2000, 4000]
+                seeds: [1, 2]
+                eval_sets: [sentiment/yelp, summary/xsum, detection/qqp]
+                eval_shots: [0, 1]
+                templates: [0, 1]
+                """);
+        assertEquals(2 * 3 * 2 * 2, p.jobs().size()); // train set x (ft, fticl1, fticl2) x size x seed
+        assertEquals((1 + 24) * 3 * 2 * 2, p.cells().size()); // (base + jobs) x eval sets x templates x shots
+        assertEquals(p.jobs().size(), p.jobsByKey().size());
+        assertEquals(p.cells().size(), p.cells().stream().map(EvalCell::key).distinct().count());
+        TrainingJob first = p.jobs().get(0);
+        assertEquals("ft sentiment/amazon n=2000 seed=1", first.label());
+        assertEquals("fticl2 sentiment/amazon n=2000 seed=1", p.jobs().get(8).label());
+        // base cells come first; every other cell names its job
+        assertEquals("base", p.cells().get(0).method());
+        assertEquals(first.key(), p.cells().get(12).jobKey());
+        assertEquals(first.key(), p.cells().get(12).modelKey());
+    }
+
+    @Test
+    void keysAreTheSameOnEveryRunAndForACopiedModel() throws Exception {
+        String yaml = "models: [tiny]\ntrain_datasets: [sentiment/amazon]\nmethods: [base, ft]\neval_sets: [sentiment/yelp]\n";
+        StudyPlan a = plan(yaml), b = plan(yaml);
+        assertEquals(a.cells().stream().map(EvalCell::key).toList(), b.cells().stream().map(EvalCell::key).toList());
+        assertEquals(a.jobs().get(0).key(), b.jobs().get(0).key());
+
+        Path copy = StudyFixtures.fakeModel(tmp.resolve("elsewhere/copy"), "{\"hidden_size\": 32}");
+        ModelIdentity id = ModelIdentity.inMemory();
+        assertEquals(id.of(tmp.resolve("tiny")), id.of(copy));
+        Files.writeString(copy.resolve("config.json"), "{\"hidden_size\": 64}");
+        assertNotEquals(id.of(tmp.resolve("tiny")), id.of(copy));
+    }
+
+    /** Pinned: a change here silently orphans every stored result; bump the version string instead. */
+    @Test
+    void cellKeyIsPinned() {
+        EvalCell c = StudyFixtures.cell("model-a", 0);
+        // independent: Python's hashlib over "<len>:<part>" for each part gives the literal below
+        assertEquals("0afaba170a1359cc12029d4ff582f7391f86dcde68de41190bccdead35c88c9d", c.key());
+        assertEquals(ContentHash.sha256("crossgen-eval-cell-v1", "model-a", "sentiment/yelp", "0", "0", "-", "1000",
+                "first-token", "5", "-", "1024", "-", "float32"), c.key());
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ContentHash.sha256());
+    }
+
+    @Test
+    void cellKeyChangesWithEveryFieldThatDecidesTheResult() {
+        EvalCell c = StudyFixtures.cell("model-a", 0);
+        EvalCell gen = new EvalCell("model-a", "", "m", Path.of("m"), "base", "", 0, 0, 0, "summary/xsum", "summary", false,
+                0, 2, "paper", 1, ScoringMode.FIRST_TOKEN, 5, 60, 1024, false, "float32");
+        List<UnaryOperator<EvalCell>> changes = List.of(
+                x -> with(x, "modelKey", "model-b"),
+                x -> with(x, "evalDataset", "sentiment/sst2"),
+                x -> with(x, "template", 1),
+                x -> with(x, "shots", 2),
+                x -> with(x, "evalSeed", 7L),
+                x -> with(x, "scoring", ScoringMode.LOGLIKELIHOOD),
+                x -> with(x, "limit", 0),
+                x -> with(x, "maxLength", 512),
+                x -> with(x, "dtype", "bfloat16"));
+        Set<String> keys = new HashSet<>(Set.of(c.key()));
+        for (var change : changes) keys.add(change.apply(c).key());
+        assertEquals(changes.size() + 1, keys.size());
+        // generation: budget, stemmer and (with shots) sampler matter, scoring does not
+        assertNotEquals(gen.key(), with(gen, "maxNewTokens", 30).key());
+        assertNotEquals(gen.key(), with(gen, "stemmer", true).key());
+        assertNotEquals(gen.key(), with(gen, "sampler", "random").key());
+        assertEquals(gen.key(), with(gen, "scoring", ScoringMode.LOGLIKELIHOOD).key());
+        // classification at 0 shots ignores the sampler, budget and stemmer
+        assertEquals(c.key(), with(c, "sampler", "random").key());
+        assertEquals(c.key(), with(c, "maxNewTokens", 30).key());
+        assertEquals(c.key(), with(c, "stemmer", true).key());
+        // where the base model lives on this machine is not part of its identity
+        assertEquals(c.key(), with(c, "baseDir", Path.of("/elsewhere")).key());
+    }
+
+    @Test
+    void jobKeyChangesWithEveryTrainingSetting() {
+        StudySpec.Training t = StudySpec.Training.paper();
+        TrainingJob j = new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 0, "float32");
+        List<TrainingJob> variants = List.of(
+                new TrainingJob("m", Path.of("m"), "id2", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "detection/paws", "ft", 0, 2000, 1, t, null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "fticl", 1, 2000, 1, t, null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 4000, 1, t, null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 2, t, null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(3, 2e-5, 16, "linear", 0, 0, 1024, 0), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(2, 1e-4, 16, "linear", 0, 0, 1024, 0), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(2, 2e-5, 8, "linear", 0, 0, 1024, 0), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(2, 2e-5, 16, "cosine", 0, 0, 1024, 0), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(2, 2e-5, 16, "linear", 0.1, 0, 1024, 0), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0.01, 1024, 0), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0, 512, 0), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
+                        new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0, 1024, 1), null, 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t,
+                        new StudySpec.Lora(8, 16, 0.05, List.of("q_proj")), 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t,
+                        new StudySpec.Lora(8, 16, 0.05, List.of("q_proj", "v_proj")), 0, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 100, "float32"),
+                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 0, "bfloat16"));
+        Set<String> keys = new HashSet<>(Set.of(j.key()));
+        for (TrainingJob v : variants) keys.add(v.key());
+        assertEquals(variants.size() + 1, keys.size());
+        assertEquals(j.key(), new TrainingJob("renamed", Path.of("/other/place"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t,
+                null, 0, "float32").key());
+    }
+
+    /** A copy of {@code c} with one component replaced (by record component name). */
+    static EvalCell with(EvalCell c, String field, Object value) {
+        var comps = EvalCell.class.getRecordComponents();
+        Object[] args = new Object[comps.length];
+        Class<?>[] types = new Class<?>[comps.length];
+        try {
+            for (int i = 0; i < comps.length; i++) {
+                types[i] = comps[i].getType();
+                args[i] = comps[i].getName().equals(field) ? value : comps[i].getAccessor().invoke(c);
+            }
+            return EvalCell.class.getDeclaredConstructor(types).newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

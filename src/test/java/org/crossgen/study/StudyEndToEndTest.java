@@ -1,0 +1,81 @@
+package org.crossgen.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.model.llama.LlamaConfig;
+import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.report.ResultRow;
+import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.DType;
+import org.crossgen.testing.TestResources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real mini study: a tiny random Llama with the real tokenizer, evaluated by the real {@link TorchCellEvaluator}. */
+class StudyEndToEndTest {
+    static final LlamaConfig TINY = LlamaConfig.of(32000, 32, 1, 2, 1, 64, true);
+    @TempDir Path tmp;
+
+    /** A tiny random model in {@code dir}, with the mistral-32k tokenizer when {@code tokenizer}. */
+    static Path tinyModel(Path dir, long seed, boolean tokenizer) throws Exception {
+        try (LlamaModel m = LlamaModel.random(TINY, seed, DType.FLOAT32, ComputeDevice.CPU)) {
+            m.save(dir);
+        }
+        if (tokenizer) {
+            Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer.json"), dir.resolve("tokenizer.json"));
+            Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
+        }
+        return dir;
+    }
+
+    @Test
+    void baseAndFineTunedModelsOnThreeTestSets() throws Exception {
+        tinyModel(tmp.resolve("tiny"), 3, true);
+        Path f = StudyFixtures.writeSpec(tmp, "mini.yaml", """
+                models: [tiny]
+                train_datasets: [sentiment/amazon]
+                methods: [base, ft]
+                eval_sets: [sentiment/yelp, detection/qqp, summary/xsum]
+                eval_shots: [0, 1]
+                templates: [0]
+                max_new_tokens: 8
+                limits: {eval_records: 5, max_length: 256}
+                """);
+        TaskRegistry registry = TaskRegistry.paper();
+        StudyPlan plan = new Planner(registry, ModelIdentity.inMemory()).plan(StudySpec.read(f, registry, ModelLocator.NONE));
+        assertEquals(12, plan.cells().size());
+        // test double of a trainer: the "fine-tuned" model is another random model, without tokenizer files
+        Trainer trainer = (job, out) -> tinyModel(out, 100 + job.seed(), false);
+        Path dir = tmp.resolve("study");
+        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.CPU, 4, null)) {
+            StudyRun run = new StudyRunner(dir, trainer, evaluator, null, StudyRunner.LEASE).run(plan);
+            assertEquals(new StudyRun(1, 12, 1, 1, 12, 12, List.of()), run, run::summary);
+        }
+        List<ResultRow> rows;
+        try (ResultStore store = ResultStore.open(dir)) {
+            rows = store.rows();
+            // the two models answer differently: label scores of the same cell differ
+            EvalCell base = plan.cells().get(0), tuned = plan.cells().get(6);
+            assertEquals(base.evalDataset(), tuned.evalDataset());
+            assertEquals(5, store.predictions(base.key()).size());
+            assertNotEquals(store.predictions(base.key()).get(0).labelScores(), store.predictions(tuned.key()).get(0).labelScores());
+        }
+        // per model: yelp and qqp give accuracy, xsum gives rougeL and bleu; 2 shot settings
+        assertEquals(2 * 2 * (1 + 1 + 2), rows.size(), rows::toString);
+        for (ResultRow r : rows) {
+            assertEquals(5, r.n());
+            assertTrue(r.value() >= 0 && (r.metric().equals("bleu") ? r.value() <= 100 : r.value() <= 1), r::toString);
+        }
+        assertEquals(List.of("accuracy", "accuracy", "accuracy", "accuracy", "rougeL", "bleu", "rougeL", "bleu"),
+                rows.subList(0, 8).stream().map(ResultRow::metric).toList());
+        assertEquals("ft", rows.get(8).method());
+        assertEquals("sentiment/amazon", rows.get(8).trainDataset());
+        assertTrue(Files.isRegularFile(dir.resolve("cells").resolve(plan.cells().get(0).key()).resolve("records.jsonl")));
+    }
+}

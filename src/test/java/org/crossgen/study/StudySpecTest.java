@@ -1,0 +1,165 @@
+package org.crossgen.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.crossgen.data.Dataset;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.eval.ScoringMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StudySpecTest {
+    static final TaskRegistry REGISTRY = TaskRegistry.paper();
+    @TempDir Path tmp;
+
+    @Test
+    void readsAFullSpecAndAppliesThePapersDefaults() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", """
+                # crossgen study run s.yaml
+                models: [tiny]
+                train_datasets: [sentiment/amazon]
+                methods: [base, ft, fticl]
+                fticl_shots: 2
+                eval_sets: [sentiment/yelp, summary/xsum]
+                eval_shots: [0, 4]
+                lora: {r: 4, targets: [q_proj, k_proj]}
+                limits: {eval_records: 5}
+                """);
+        StudySpec s = StudySpec.read(f, REGISTRY, ModelLocator.NONE);
+        assertEquals(List.of("tiny"), s.models());
+        assertEquals(tmp.resolve("tiny").toAbsolutePath(), s.modelDirs().get("tiny"));
+        assertEquals(List.of(2), s.ficlShots());
+        assertEquals(List.of(2000), s.trainSizes());
+        assertEquals(List.of(1L), s.seeds());
+        assertEquals(List.of(0, 1), s.templates());
+        assertEquals(ScoringMode.FIRST_TOKEN, s.scoring());
+        assertEquals("paper", s.sampler());
+        assertEquals(60, s.maxNewTokens());
+        assertEquals("float32", s.dtype());
+        assertEquals(StudySpec.Training.paper(), s.training());
+        assertEquals(new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0, 1024, 0), s.training());
+        assertEquals(new StudySpec.Lora(4, 8.0, 0.05, List.of("q_proj", "k_proj")), s.lora());
+        assertEquals(new StudySpec.Limits(5, 0, 1024), s.limits());
+        assertEquals(Path.of("runs", "s"), StudySpec.defaultDir(f));
+    }
+
+    @Test
+    void fullFineTuningWhenLoraIsAbsent() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: tiny\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
+        assertNull(StudySpec.read(f, REGISTRY, ModelLocator.NONE).lora());
+    }
+
+    @Test
+    void allMeansEveryTestSetOfThePapersGrid() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: [tiny]\nmethods: [base]\neval_sets: all\neval_shots: [0, 4]\n");
+        StudySpec s = StudySpec.read(f, REGISTRY, ModelLocator.NONE);
+        assertEquals(18, s.evalSets().size(), s.evalSets()::toString);
+        assertEquals(REGISTRY.datasets().stream().map(Dataset::id).filter(id -> !id.equals("inference/snli")).toList(), s.evalSets());
+    }
+
+    @Test
+    void defaultIsResolvedThroughTheLocator() throws Exception {
+        Path dir = StudyFixtures.fakeModel(tmp.resolve("builtin"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: [default]\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
+        StudySpec s = StudySpec.read(f, REGISTRY, name -> name.equals("default") ? Optional.of(dir) : Optional.empty());
+        assertEquals(dir, s.modelDirs().get("default"));
+    }
+
+    @Test
+    void theExampleSpecIsValid() throws Exception {
+        Path model = StudyFixtures.fakeModel(tmp.resolve("builtin"), "{}");
+        StudySpec s = StudySpec.read(Path.of("examples/study/paper-sentiment.yaml"), REGISTRY, name -> Optional.of(model));
+        assertEquals(List.of(2000, 4000, 6000), s.trainSizes());
+        assertEquals(18, s.evalSets().size());
+        assertEquals("bfloat16", s.dtype());
+    }
+
+    @Test
+    void listsEveryProblemWithFileAndYamlPath() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("nocfg"), "{}");
+        java.nio.file.Files.delete(tmp.resolve("nocfg/config.json"));
+        Path f = StudyFixtures.writeSpec(tmp, "bad.yaml", """
+                models: [nowhere, default, nocfg]
+                train_datasets: [sentiment/imdb, sentiment/yelp, sentiment/amazon]
+                methods: [ft, fticl, lora]
+                train_sizes: [2000, 3000]
+                eval_sets: [sentiment/yelp, inference/snli, question/tweetqa]
+                eval_shots: [-1, 5]
+                templates: [0, 2]
+                scoring: best
+                training: {lr: fast, epochs: 0, warmup: 0.1}
+                lora: {dropout: 1.5, targets: [q_proj, w_proj]}
+                limits: {max_length: 50}
+                colour: blue
+                """);
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(f, REGISTRY, ModelLocator.NONE));
+        String at = f + ": ";
+        List<String> known = REGISTRY.datasets().stream().map(Dataset::id).toList();
+        assertEquals(List.of(
+                at + "colour: unknown key, known: " + SpecReader.KEYS,
+                at + "models[0]: model folder not found: " + tmp.resolve("nowhere").toAbsolutePath(),
+                at + "models[1]: \"default\" names crossgen's built-in default model, which this build cannot locate; give a model folder",
+                at + "models[2]: not a model folder (no config.json): " + tmp.resolve("nocfg").toAbsolutePath(),
+                at + "methods[2]: unknown method 'lora', known: [base, ft, fticl]",
+                at + "train_datasets[0]: unknown dataset 'sentiment/imdb', known: " + known,
+                at + "train_datasets[1]: sentiment/yelp has no training files; datasets with training files: "
+                        + "[summary/xsum, question/socialqa, sentiment/amazon, inference/multinli, detection/paws]",
+                at + "train_sizes[1]: sentiment/amazon has no training file of size 3000, sizes: [2000, 4000, 6000]",
+                at + "fticl_shots: missing; methods has fticl, so give its k (demonstrations per training prompt)",
+                at + "eval_shots[0]: must be >= 0, got -1",
+                at + "eval_shots[1]: 5 shots exceed the demonstration pool of inference/snli (no demonstration pool), question/tweetqa (4)",
+                at + "templates[1]: task sentiment has templates 0..1, got 2",
+                at + "templates[1]: task inference has templates 0..1, got 2",
+                at + "templates[1]: task question has templates 0..1, got 2",
+                at + "scoring: unknown scoring mode \"best\"; known: [first-token, loglikelihood, loglikelihood-norm]",
+                at + "lora.dropout: must be in [0, 1), got 1.5",
+                at + "lora.targets[1]: unknown projection 'w_proj', known: " + StudySpec.Lora.TARGETS,
+                at + "training.warmup: unknown key, known: " + SpecReader.TRAINING_KEYS,
+                at + "training.epochs: must be >= 1, got 0",
+                at + "training.lr: must be a number, got \"fast\"",
+                at + "limits.max_length: must exceed max_new_tokens (60), got 50"), e.problems());
+        assertTrue(e.getMessage().startsWith(f + ": 21 problems\n  " + at + "colour: unknown key"), e.getMessage());
+    }
+
+    @Test
+    void fticlShotsMustFitTheTrainingPoolAndNeedFticl() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", """
+                models: [tiny]
+                train_datasets: [summary/xsum]
+                methods: [fticl]
+                fticl_shots: [0, 5]
+                eval_sets: [summary/xsum]
+                seeds: [1, 1]
+                """);
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(f, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(f + ": fticl_shots[0]: must be >= 1, got 0",
+                f + ": fticl_shots[1]: 5 shots exceed the demonstration pool of summary/xsum (4)",
+                f + ": seeds[1]: repeated value 1"), e.problems());
+
+        Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "models: [tiny]\nmethods: [base]\nfticl_shots: 1\n");
+        e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(g + ": fticl_shots: given, but methods has no fticl",
+                g + ": eval_sets: missing; give \"all\" or a list of test set ids"), e.problems());
+    }
+
+    @Test
+    void notYamlOrNotAMappingIsOneProblem() throws Exception {
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: [a\n");
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(f, REGISTRY, ModelLocator.NONE));
+        assertEquals(1, e.problems().size());
+        assertTrue(e.problems().get(0).startsWith(f + ": line "), e.problems()::toString);
+        Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "- a\n- b\n");
+        e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(g + ": a study spec is a YAML mapping of settings, known keys: " + SpecReader.KEYS), e.problems());
+    }
+}
