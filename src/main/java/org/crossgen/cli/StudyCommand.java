@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code crossgen study}: plan, run, follow and export a study (fine-tune x evaluate grid). */
 @Command(name = "study", description = "Plan, run, follow and export a study described by a YAML spec.",
-        subcommands = {StudyPlanCommand.class, StudyRunCommand.class, StudyStatusCommand.class, StudyExportCommand.class})
+        subcommands = {StudyPlanCommand.class, StudyRunCommand.class, StudyStatusCommand.class, StudyExportCommand.class,
+                StudySubmitCommand.class, StudyRunCellCommand.class})
 final class StudyCommand implements Runnable {
     @ParentCommand CrossgenCommand root;
     @Spec CommandSpec spec;

@@ -292,6 +292,47 @@ public final class ResultStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Keys of the plan's rows of {@code table} that no live worker holds: pending, failed, or
+     * running under a claim not renewed for {@code lease} (its worker stopped heartbeating). What
+     * {@code crossgen study submit --retry-failed} resubmits.
+     */
+    public synchronized Set<String> unheldKeys(Table table, Duration lease) throws IOException {
+        return query(() -> {
+            Set<String> keys = new HashSet<>();
+            try (PreparedStatement p = db.prepareStatement("SELECT key FROM " + table.sql + " WHERE in_plan = 1 AND ("
+                    + "state IN ('pending', 'failed') OR (state = 'running' AND claimed_at < ?))")) {
+                p.setLong(1, now() - lease.toMillis());
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) keys.add(r.getString(1));
+                }
+            }
+            return keys;
+        });
+    }
+
+    /** Returns one failed row to pending (a worker asked to compute it retries it); returns whether it was failed. */
+    public synchronized boolean retry(Table table, String key) throws IOException {
+        return update("UPDATE " + table.sql + " SET state = 'pending' WHERE key = ? AND state = 'failed'", key) == 1;
+    }
+
+    /** The row of {@code key}, in plan or not; empty if the store does not know it. */
+    public synchronized Optional<WorkRow> workRow(Table table, String key) throws IOException {
+        String group = table == Table.CELLS ? "eval_task" : "train_dataset";
+        return query(() -> {
+            try (PreparedStatement p = db.prepareStatement("SELECT key, label, " + group + ", state, attempts, error, worker, "
+                    + "elapsed_s FROM " + table.sql + " WHERE key = ?")) {
+                p.setString(1, key);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) return Optional.<WorkRow>empty();
+                    double e = r.getDouble(8);
+                    return Optional.of(new WorkRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5),
+                            r.getString(6), r.getString(7), r.wasNull() ? null : e));
+                }
+            }
+        });
+    }
+
     /** Returns failed rows of the plan to pending (a new run retries them); returns how many. */
     public synchronized int retryFailed() throws IOException {
         return transaction(() -> updateRow("UPDATE training_jobs SET state = 'pending' WHERE state = 'failed' AND in_plan = 1")

@@ -151,7 +151,7 @@ public final class StudyRunner {
     }
 
     /** Trains into a temporary folder and renames it to {@code models/<key>}; a finished folder is reused. */
-    private Path train(TrainingJob job, String key) throws Exception {
+    Path train(TrainingJob job, String key) throws Exception {
         if (trainer == null) throw new IllegalStateException("no trainer is configured, and the plan has training jobs");
         Path models = dir.resolve("models");
         Path out = models.resolve(key);
@@ -214,7 +214,7 @@ public final class StudyRunner {
         return evaluated;
     }
 
-    private ModelRef modelRef(EvalCell cell, Map<String, TrainingJob> jobs) {
+    ModelRef modelRef(EvalCell cell, Map<String, TrainingJob> jobs) {
         if (cell.jobKey().isEmpty()) return new ModelRef(cell.modelKey(), cell.baseDir(), cell.baseDir(), cell.baseModel());
         TrainingJob job = jobs.get(cell.jobKey());
         return new ModelRef(cell.modelKey(), dir.resolve("models").resolve(cell.jobKey()), cell.baseDir(),

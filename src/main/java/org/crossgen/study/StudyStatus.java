@@ -1,9 +1,12 @@
 package org.crossgen.study;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a study stands, from its results store alone: per phase, how many jobs or cells of the
@@ -15,8 +18,11 @@ import java.util.Map;
  * @param etaSeconds estimated seconds for the work left; NaN when nothing finished yet to measure
  * @param failed     label and first error line of each failed job or cell
  * @param running    label and worker of each running job or cell
+ * @param byHost     per worker host (the {@code host} of {@code host:pid}), its done, running and failed jobs and
+ *                   cells together: how the work spread over the nodes of a cluster
  */
-public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<String> failed, List<String> running) {
+public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<String> failed, List<String> running,
+                          Map<String, Counts> byHost) {
     /** Counts of one phase; {@code left} is pending work. */
     public record Counts(int done, int running, int failed, int left) {
         public int total() {
@@ -48,7 +54,22 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
                 if (w.state().equals("running")) running.add(w.label() + " (worker " + w.worker() + ", attempt " + w.attempts() + ")");
             }
         }
-        return new StudyStatus(Counts.of(jobs), Counts.of(cells), eta, failed, running);
+        return new StudyStatus(Counts.of(jobs), Counts.of(cells), eta, failed, running, byHost(jobs, cells));
+    }
+
+    /** Done, running and failed rows per worker host (pending rows belong to no one), hosts sorted. */
+    private static Map<String, Counts> byHost(List<ResultStore.WorkRow> jobs, List<ResultStore.WorkRow> cells) {
+        Map<String, List<ResultStore.WorkRow>> rows = new TreeMap<>();
+        for (var list : List.of(jobs, cells)) {
+            for (ResultStore.WorkRow w : list) {
+                if (w.worker() == null || w.state().equals("pending")) continue;
+                int colon = w.worker().lastIndexOf(':');
+                rows.computeIfAbsent(colon < 0 ? w.worker() : w.worker().substring(0, colon), h -> new ArrayList<>()).add(w);
+            }
+        }
+        Map<String, Counts> out = new LinkedHashMap<>();
+        rows.forEach((host, list) -> out.put(host, Counts.of(list)));
+        return out;
     }
 
     /** Seconds for the not-done rows (running ones count whole), from done rows' mean by group; NaN if unknown. */
@@ -79,6 +100,11 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         StringBuilder b = new StringBuilder();
         b.append(line("training", jobs)).append('\n').append(line("evaluation", cells)).append('\n');
         b.append("ETA: ").append(Double.isNaN(etaSeconds) ? "unknown (nothing finished yet to measure throughput)" : duration(etaSeconds));
+        if (!byHost.isEmpty()) {
+            b.append("\nby host:");
+            byHost.forEach((host, c) -> b.append(String.format("%n  %s: done %d, running %d, failed %d", host, c.done(),
+                    c.running(), c.failed())));
+        }
         if (!running.isEmpty()) {
             b.append("\nrunning:");
             for (String r : running) b.append("\n  ").append(r);

@@ -1,0 +1,108 @@
+package org.crossgen.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.study.CellWorker;
+import org.crossgen.study.StudyPhase;
+import org.crossgen.study.StudyPlan;
+import org.crossgen.study.TorchCellEvaluator;
+import org.crossgen.tensor.ComputeDevice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run-cell", mixinStandardHelpOptions = true,
+        description = "Run one training job or evaluation cell of a study, selected by index: the work of one Slurm array "
+                + "task or Kubernetes Indexed Job pod. Idempotent: done work is skipped, a claim keeps two workers off the same cell.")
+final class StudyRunCellCommand implements Callable<Integer> {
+    @ParentCommand StudyCommand study;
+    @Mixin RegistryOptions registryOptions;
+
+    @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
+    Path spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Study folder (default: runs/<spec name>).")
+    Path dir;
+
+    @Option(names = "--phase", required = true, paramLabel = "train|eval", description = "Training jobs or evaluation cells.")
+    String phase;
+
+    @Option(names = "--index", paramLabel = "I",
+            description = "Which job or cell, from 0 (default: $JOB_COMPLETION_INDEX, then $SLURM_ARRAY_TASK_ID).")
+    Integer index;
+
+    @Option(names = "--keys", paramLabel = "FILE",
+            description = "Index into this file's lines (written by submit) instead of the plan's order.")
+    Path keys;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lease-minutes", defaultValue = "10", paramLabel = "M",
+            description = "A claim not renewed for this long may be taken by another worker (default: ${DEFAULT-VALUE}).")
+    long leaseMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+        StudyPhase p = StudyPhase.parse(phase);
+        Path folder = StudyCommand.studyDir(spec, dir);
+        TaskRegistry registry = registryOptions.registry();
+        StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
+        String key = key(p, plan, index());
+        if (p == StudyPhase.TRAIN && StudyCommand.trainer() == null) {
+            throw new IllegalArgumentException(spec + ": training job " + key + " cannot run: this build has no trainer yet (org.crossgen.train)");
+        }
+        CellWorker.Outcome outcome;
+        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(device), batchSize, null)) {
+            CellWorker worker = new CellWorker(folder, StudyCommand.trainer(), evaluator, Duration.ofMinutes(leaseMinutes),
+                    Duration.ofSeconds(5), CellWorker.processWorker(), line -> study.root.out().println("run-cell: " + line));
+            outcome = worker.run(plan, p, key);
+        }
+        (outcome.status().ok ? study.root.out() : study.root.err()).println((outcome.status().ok ? "" : "error: ")
+                + outcome.status().name().toLowerCase().replace('_', ' ') + ": " + outcome.message());
+        return outcome.status().ok ? 0 : 1;
+    }
+
+    private int index() {
+        if (index != null) return index;
+        for (String env : List.of("JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID")) {
+            String v = System.getenv(env);
+            if (v != null && !v.isBlank()) {
+                try {
+                    return Integer.parseInt(v.strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("$" + env + " is \"" + v + "\", not an index");
+                }
+            }
+        }
+        throw new IllegalArgumentException("give --index I (or run as a Slurm array task or Kubernetes Indexed Job)");
+    }
+
+    /** Line {@code i} of the keys file, else the plan's {@code i}-th job or cell. */
+    private String key(StudyPhase p, StudyPlan plan, int i) throws Exception {
+        List<String> list;
+        String source;
+        if (keys != null) {
+            list = Files.readAllLines(keys, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(String::strip).toList();
+            source = keys.toString();
+        } else {
+            list = p.keys(plan);
+            source = "the plan of " + spec + " (" + p.noun + "s)";
+        }
+        if (i < 0 || i >= list.size()) {
+            throw new IllegalArgumentException("index " + i + " is out of range: " + source + " lists " + list.size()
+                    + (list.isEmpty() ? "" : " (0.." + (list.size() - 1) + ")"));
+        }
+        return list.get(i);
+    }
+}
