@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# End-to-end check of `crossgen study submit --slurm` on a real, local, single-node Slurm (.ci/slurm-local.sh).
+#
+#   .ci/slurm-e2e.sh [WORKDIR]      exit 0 = every check passed; prints one PASS/FAIL line per check
+#
+# 1. A small study (a tiny random Llama with the mistral-32k tokenizer; see SPEC below) runs locally with
+#    `crossgen study run` (the reference), then through Slurm job arrays (--max-parallel 2). Checks: every cell done,
+#    each computed exactly once (claims and finishes in the task logs, attempts in study.db), results identical
+#    to the local run (exported CSV and every cell's records.jsonl).
+# 2. The same study in a fresh folder: one array task is killed with kill -9 mid-cell, another is scancel'ed
+#    (SIGTERM) mid-cell; once the array is over, `submit --retry-failed` resubmits exactly those two cells. Checks: the
+#    study completes, no cell is finished twice, results identical to the local run.
+# The spec trains (methods base + ft, 2 training sets) when this build has a trainer (StudyCommand.trainer()), else
+# it is base-only, and says so.
+#
+# Installs the Debian packages slurmctld slurmd slurm-client munge when sbatch is missing (needs root).
+# The Slurm daemons run from a temporary SLURM_DIR and are ALWAYS stopped on exit (trap), by their PIDs.
+# Env: SLURM_CTLD_PORT / SLURM_D_PORT (6817 / 6818) if those ports are taken; KEEP=1 keeps WORKDIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+T_START=$SECONDS
+
+if ! command -v sbatch >/dev/null 2>&1 || ! [ -x /usr/sbin/slurmctld ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    slurmctld slurmd slurm-client munge >/dev/null
+fi
+
+if [ -n "${1:-}" ]; then W=$1; KEEP=1; else W=$(mktemp -d /tmp/crossgen-slurm-e2e.XXXXXX); fi
+mkdir -p "$W"
+W=$(realpath "$W")
+export SLURM_DIR
+SLURM_DIR=$(mktemp -d /tmp/cgsl.XXXXXX)   # short: the munge socket path must stay under 100 characters
+chmod 755 "$SLURM_DIR"
+cleanup() {
+  local rc=$?
+  .ci/slurm-local.sh stop || true
+  rm -rf "$SLURM_DIR"
+  if [ "${KEEP:-0}" != 1 ]; then rm -rf "$W"; fi
+  echo "slurm-e2e: $([ $rc = 0 ] && echo ok || echo FAILED) in $((SECONDS - T_START)) s" >&2
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+FAILS=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+
+# ---- build, model, spec ----
+./crossgen --version >/dev/null                      # builds target/classes and target/classpath.txt if needed
+java -cp "target/classes:$(cat target/classpath.txt)" .ci/TinyModel.java "$W/tiny" 3
+base_spec='models: [tiny]
+methods: [base]
+eval_sets: [sentiment/yelp, detection/qqp, summary/xsum]
+templates: [0, 1]
+max_new_tokens: 8
+limits: {eval_records: 4, max_length: 256}'
+ft_spec='models: [tiny]
+methods: [base, ft]
+train_datasets: [sentiment/amazon, detection/paws]
+eval_sets: [sentiment/yelp, summary/xsum]
+templates: [0]
+max_new_tokens: 8
+training: {epochs: 1, batch_size: 2, max_length: 128}
+limits: {eval_records: 4, train_records: 4, max_length: 256}'
+printf '# crossgen study submit THIS --slurm\n%s\n' "$ft_spec" > "$W/study.yaml"
+if ./crossgen study submit "$W/study.yaml" --slurm --dry-run --dir "$W/probe" >/dev/null 2>"$W/probe.err"; then
+  echo "slurm-e2e: spec with training (base + ft on 2 training sets, 2 test sets)"
+elif grep -q "no trainer yet" "$W/probe.err"; then
+  echo "slurm-e2e: this build has no trainer (StudyCommand.trainer() is null); base-only spec"
+  printf '# crossgen study submit THIS --slurm\n%s\n' "$base_spec" > "$W/study.yaml"
+else
+  cat "$W/probe.err"; exit 1
+fi
+SPEC=$W/study.yaml
+
+t0=$SECONDS
+./crossgen study run "$SPEC" --dir "$W/local" > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
+./crossgen study export "$W/local" --csv "$W/local.csv" >/dev/null
+CELLS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM cells WHERE in_plan = 1")))
+JOBS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM training_jobs WHERE in_plan = 1")))
+echo "slurm-e2e: local reference run: $JOBS training job(s), $CELLS cell(s) in $((SECONDS - t0)) s"
+
+# ---- Slurm ----
+.ci/slurm-local.sh start
+eval "$(.ci/slurm-local.sh env)"
+
+# Waits until no array of study folder $1 is in the queue (at most $2 s).
+wait_arrays() {
+  local ids t=0
+  ids=$(cut -f3 "$1/slurm/submissions.tsv" | paste -sd,)
+  while [ -n "$(squeue -h -j "$ids" 2>/dev/null)" ]; do
+    sleep 1; t=$((t + 1))
+    if [ $t -ge "$2" ]; then echo "slurm-e2e: arrays $ids still queued after $2 s:"; squeue; return 1; fi
+  done
+}
+
+# Checks that study folder $1 is complete, every key finished exactly once per the task logs, and that its
+# results equal the local run's; $2 = expected total attempts (claims).
+check_study() {
+  local d=$1 want_attempts=$2 name=$3
+  local done_cells done_jobs attempts claims finishes dup
+  done_cells=$(sqlite3 "$d/study.db" "SELECT count(*) FROM cells WHERE in_plan = 1 AND state = 'done'")
+  done_jobs=$(sqlite3 "$d/study.db" "SELECT count(*) FROM training_jobs WHERE in_plan = 1 AND state = 'done'")
+  check "$name: all $CELLS cells and $JOBS training jobs done (got $done_cells, $done_jobs)" \
+    [ "$done_cells" = "$CELLS" -a "$done_jobs" = "$JOBS" ]
+  attempts=$(sqlite3 "$d/study.db" "SELECT (SELECT coalesce(sum(attempts), 0) FROM cells WHERE in_plan = 1) + (SELECT coalesce(sum(attempts), 0) FROM training_jobs WHERE in_plan = 1)")
+  claims=$(cat "$d"/slurm/logs/*.out | grep -c "run-cell: worker .* claimed " || true)
+  finishes=$(cat "$d"/slurm/logs/*.out | grep "run-cell: worker .* finished " | awk '{print $7}' | sort)
+  dup=$(echo "$finishes" | uniq -d)
+  check "$name: $((CELLS + JOBS)) computations finished, none twice (finished: $(echo "$finishes" | grep -c .), repeated: ${dup:-none})" \
+    [ "$(echo "$finishes" | grep -c .)" = $((CELLS + JOBS)) -a -z "$dup" ]
+  check "$name: claims in the task logs = attempts in study.db = $want_attempts (logs $claims, store $attempts)" \
+    [ "$claims" = "$want_attempts" -a "$attempts" = "$want_attempts" ]
+  ./crossgen study export "$d" --csv "$d.csv" >/dev/null
+  check "$name: exported results identical to the local run ($(($(wc -l < "$d.csv") - 1)) rows)" cmp -s "$W/local.csv" "$d.csv"
+  local k differ=0
+  for k in $(sqlite3 "$W/local/study.db" "SELECT key FROM cells WHERE in_plan = 1"); do
+    cmp -s "$W/local/cells/$k/records.jsonl" "$d/cells/$k/records.jsonl" || differ=$((differ + 1))
+  done
+  check "$name: every cell's records.jsonl identical to the local run's ($differ differ)" [ $differ = 0 ]
+}
+
+# 1. clean run
+t0=$SECONDS
+./crossgen study submit "$SPEC" --slurm --dir "$W/slurm" --max-parallel 2 | tee "$W/submit1.out"
+wait_arrays "$W/slurm" 900
+echo "slurm-e2e: Slurm run: $((SECONDS - t0)) s for $JOBS job(s) + $CELLS cell(s), 2 tasks at a time"
+for id in $(cut -f3 "$W/slurm/slurm/submissions.tsv"); do
+  bad=$(squeue -h -j "$id" -t all -o "%i %T" | grep -vc COMPLETED || true)
+  check "Slurm: every task of array $id COMPLETED ($bad not)" [ "$bad" = 0 ]
+done
+check_study "$W/slurm" $((CELLS + JOBS)) "clean run"
+
+# 2. kill -9 one task and scancel another mid-cell, then --retry-failed
+t0=$SECONDS
+./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 | tee "$W/submit2.out"
+victims=()   # "pid task-log key" of tasks we interrupted
+# Interrupts the first task seen holding a claim it has not finished and that is not a victim yet: $1 = KILL or TERM.
+interrupt_one() {
+  local sig=$1 t=0 f line pid key
+  while [ $t -lt 1200 ]; do
+    for f in "$W"/kill/slurm/logs/*.out; do
+      [ -f "$f" ] || continue
+      line=$(grep -h "run-cell: worker .* claimed " "$f" | tail -1 || true)
+      [ -n "$line" ] || continue
+      key=$(echo "$line" | awk '{print $7}')
+      pid=$(echo "$line" | sed -E 's/.*worker [^ ]*:([0-9]+) claimed.*/\1/')
+      grep -q "finished .* $key " "$f" && continue
+      printf '%s\n' "${victims[@]:-}" | grep -q " $key\$" && continue
+      # only a live JVM running this study's run-cell
+      [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] || continue
+      tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "run-cell .*$W/kill" || continue
+      if [ "$sig" = KILL ]; then
+        kill -9 "$pid"
+      else
+        local task; task=$(basename "$f" .out)   # <array job>_<task>
+        scancel "$task"
+      fi
+      victims+=("$pid $(basename "$f") $key")
+      echo "slurm-e2e: $sig sent to task $(basename "$f" .out) (pid $pid) holding ${key:0:12}"
+      return 0
+    done
+    sleep 0.1; t=$((t + 1))
+  done
+  echo "slurm-e2e: no running cell to interrupt"; return 1
+}
+interrupt_one KILL
+interrupt_one TERM
+wait_arrays "$W/kill" 900
+killed_key=$(echo "${victims[0]}" | awk '{print $3}')
+termed_key=$(echo "${victims[1]}" | awk '{print $3}')
+st1=$(sqlite3 "$W/kill/study.db" "SELECT state FROM cells WHERE key = '$killed_key' UNION ALL SELECT state FROM training_jobs WHERE key = '$killed_key'")
+st2=$(sqlite3 "$W/kill/study.db" "SELECT state || ': ' || substr(error, 1, 40) FROM cells WHERE key = '$termed_key' UNION ALL SELECT state || ': ' || substr(error, 1, 40) FROM training_jobs WHERE key = '$termed_key'")
+check "kill -9 mid-cell leaves the cell running under a dead worker (got '$st1')" [ "$st1" = running ]
+check "scancel (SIGTERM) mid-cell marks the cell failed (got '$st2')" [ "${st2%%:*}" = failed ]
+./crossgen study status "$W/kill"
+done_before=$(sqlite3 "$W/kill/study.db" "SELECT key FROM cells WHERE state = 'done' UNION ALL SELECT key FROM training_jobs WHERE state = 'done'")
+./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 --retry-failed | tee "$W/retry.out"
+retry_keys=$(cat "$W"/kill/slurm/s002-*.keys)
+redo=$(comm -12 <(echo "$done_before" | sort) <(echo "$retry_keys" | sort) | grep -c . || true)
+both=no
+if echo "$retry_keys" | grep -q "$killed_key" && echo "$retry_keys" | grep -q "$termed_key"; then both=yes; fi
+check "--retry-failed resubmits both interrupted ones (both: $both; $(echo "$retry_keys" | grep -c .) task(s) in all) and nothing done ($redo done)" \
+  [ "$redo" = 0 -a "$both" = yes ]
+wait_arrays "$W/kill" 900
+echo "slurm-e2e: kill + retry run: $((SECONDS - t0)) s"
+check_study "$W/kill" $((CELLS + JOBS + 2)) "after kill + retry"
+./crossgen study status "$W/kill"
+
+echo "slurm-e2e: $FAILS check(s) failed; total $((SECONDS - T_START)) s"
+[ $FAILS = 0 ]
