@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.crossgen.model.llama.LlamaConfig;
-import org.crossgen.model.llama.LlamaModel;
-import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
-import org.crossgen.testing.TestResources;
+import org.crossgen.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,12 +14,7 @@ class StudyCommandTest {
     @TempDir Path tmp;
 
     private Path spec(String extra) throws Exception {
-        Path model = tmp.resolve("tiny");
-        try (LlamaModel m = LlamaModel.random(LlamaConfig.of(32000, 32, 1, 2, 1, 64, true), 3, DType.FLOAT32, ComputeDevice.CPU)) {
-            m.save(model);
-        }
-        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer.json"), model.resolve("tokenizer.json"));
-        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        TinyModels.withTokenizer(tmp.resolve("tiny"), 3);
         Path f = tmp.resolve("mini.yaml");
         Files.writeString(f, """
                 # crossgen study run mini.yaml
