@@ -7,11 +7,12 @@
 #    `crossgen study run` (the reference), then through Slurm job arrays (--max-parallel 2). Checks: every cell done,
 #    each computed exactly once (claims and finishes in the task logs, attempts in study.db), results identical
 #    to the local run (exported CSV and every cell's records.jsonl).
-# 2. The same study in a fresh folder: one array task is killed with kill -9 mid-cell, another is scancel'ed
-#    (SIGTERM) mid-cell; once the array is over, `submit --retry-failed` resubmits exactly those two cells. Checks: the
-#    study completes, no cell is finished twice, results identical to the local run.
-# The spec trains (methods base + ft, 2 training sets) when this build has a trainer (StudyCommand.trainer()), else
-# it is base-only, and says so.
+# 2. The same study in a fresh folder: a training task is killed with kill -9 mid-job (its job stays "running" under
+#    a dead worker; Slurm cancels the evaluation array, afterok failed); `submit --retry-failed` resubmits that job
+#    and the cells. In that retry an evaluation task is scancel'ed mid-cell (SIGTERM: the cell is marked failed);
+#    a second --retry-failed resubmits that cell alone. Checks: each retry takes the interrupted work and nothing
+#    done; the study completes; no job or cell finished twice; results identical to the local run.
+# The spec: base + ft (full fine-tuning, 2 steps) on 2 training sets, evaluated on 2 test sets = 2 training jobs, 6 cells.
 #
 # Installs the Debian packages slurmctld slurmd slurm-client munge when sbatch is missing (needs root).
 # The Slurm daemons run from a temporary SLURM_DIR and are ALWAYS stopped on exit (trap), by their PIDs.
@@ -51,12 +52,6 @@ check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; f
 # ---- build, model, spec ----
 ./crossgen --version >/dev/null                      # builds target/classes and target/classpath.txt if needed
 java -cp "target/classes:$(cat target/classpath.txt)" .ci/TinyModel.java "$W/tiny" 3
-base_spec='models: [tiny]
-methods: [base]
-eval_sets: [sentiment/yelp, detection/qqp, summary/xsum]
-templates: [0, 1]
-max_new_tokens: 8
-limits: {eval_records: 4, max_length: 256}'
 ft_spec='models: [tiny]
 methods: [base, ft]
 train_datasets: [sentiment/amazon, detection/paws]
@@ -66,16 +61,9 @@ max_new_tokens: 8
 training: {epochs: 1, batch_size: 2, max_length: 128}
 limits: {eval_records: 4, train_records: 4, max_length: 256}'
 printf '# crossgen study submit THIS --slurm\n%s\n' "$ft_spec" > "$W/study.yaml"
-if ./crossgen study submit "$W/study.yaml" --slurm --dry-run --dir "$W/probe" >/dev/null 2>"$W/probe.err"; then
-  echo "slurm-e2e: spec with training (base + ft on 2 training sets, 2 test sets)"
-elif grep -q "no trainer yet" "$W/probe.err"; then
-  echo "slurm-e2e: this build has no trainer (StudyCommand.trainer() is null); base-only spec"
-  printf '# crossgen study submit THIS --slurm\n%s\n' "$base_spec" > "$W/study.yaml"
-else
-  cat "$W/probe.err"; exit 1
-fi
 SPEC=$W/study.yaml
 
+echo "slurm-e2e: spec $W/study.yaml:"; cat "$W/study.yaml"
 t0=$SECONDS
 ./crossgen study run "$SPEC" --dir "$W/local" > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
 ./crossgen study export "$W/local" --csv "$W/local.csv" >/dev/null
@@ -121,6 +109,11 @@ check_study() {
     cmp -s "$W/local/cells/$k/records.jsonl" "$d/cells/$k/records.jsonl" || differ=$((differ + 1))
   done
   check "$name: every cell's records.jsonl identical to the local run's ($differ differ)" [ $differ = 0 ]
+  differ=0
+  for k in $(sqlite3 "$W/local/study.db" "SELECT key FROM training_jobs WHERE in_plan = 1"); do
+    cmp -s "$W/local/models/$k/model.safetensors" "$d/models/$k/model.safetensors" || differ=$((differ + 1))
+  done
+  check "$name: every fine-tuned model.safetensors identical to the local run's ($differ of $JOBS differ)" [ $differ = 0 ]
 }
 
 # 1. clean run
@@ -134,60 +127,64 @@ for id in $(cut -f3 "$W/slurm/slurm/submissions.tsv"); do
 done
 check_study "$W/slurm" $((CELLS + JOBS)) "clean run"
 
-# 2. kill -9 one task and scancel another mid-cell, then --retry-failed
+# 2. kill -9 a task mid-job (training), retry; scancel a task mid-cell (evaluation), retry again
 t0=$SECONDS
 ./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 | tee "$W/submit2.out"
-victims=()   # "pid task-log key" of tasks we interrupted
-# Interrupts the first task seen holding a claim it has not finished and that is not a victim yet: $1 = KILL or TERM.
+# Interrupts the first task seen holding a claim on a $2 ("training job" or "evaluation cell") it has not finished:
+# $1 = KILL (kill -9 of its JVM) or TERM (scancel of the array task: Slurm sends SIGTERM). Sets VICTIM to its key.
 interrupt_one() {
-  local sig=$1 t=0 f line pid key
+  local sig=$1 what=$2 t=0 f line pid key
   while [ $t -lt 1200 ]; do
     for f in "$W"/kill/slurm/logs/*.out; do
       [ -f "$f" ] || continue
-      line=$(grep -h "run-cell: worker .* claimed " "$f" | tail -1 || true)
+      line=$(grep -h "run-cell: worker .* claimed $what " "$f" | tail -1 || true)
       [ -n "$line" ] || continue
       key=$(echo "$line" | awk '{print $7}')
       pid=$(echo "$line" | sed -E 's/.*worker [^ ]*:([0-9]+) claimed.*/\1/')
       grep -q "finished .* $key " "$f" && continue
-      printf '%s\n' "${victims[@]:-}" | grep -q " $key\$" && continue
       # only a live JVM running this study's run-cell
       [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] || continue
       tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "run-cell .*$W/kill" || continue
-      if [ "$sig" = KILL ]; then
-        kill -9 "$pid"
-      else
-        local task; task=$(basename "$f" .out)   # <array job>_<task>
-        scancel "$task"
-      fi
-      victims+=("$pid $(basename "$f") $key")
-      echo "slurm-e2e: $sig sent to task $(basename "$f" .out) (pid $pid) holding ${key:0:12}"
+      if [ "$sig" = KILL ]; then kill -9 "$pid"; else scancel "$(basename "$f" .out)"; fi
+      VICTIM=$key
+      echo "slurm-e2e: $sig sent to task $(basename "$f" .out) (pid $pid) holding $what ${key:0:12}"
       return 0
     done
     sleep 0.1; t=$((t + 1))
   done
-  echo "slurm-e2e: no running cell to interrupt"; return 1
+  echo "slurm-e2e: no running $what to interrupt"; return 1
 }
-interrupt_one KILL
-interrupt_one TERM
+state_of() {
+  sqlite3 "$W/kill/study.db" "SELECT state || ': ' || coalesce(substr(error, 1, 40), '') FROM cells WHERE key = '$1'
+                              UNION ALL SELECT state || ': ' || coalesce(substr(error, 1, 40), '') FROM training_jobs WHERE key = '$1'"
+}
+# Resubmits with --retry-failed as submission $1; checks it takes $2 and nothing already done.
+retry() {
+  local done_before retry_keys redo
+  done_before=$(sqlite3 "$W/kill/study.db" "SELECT key FROM cells WHERE state = 'done' UNION ALL SELECT key FROM training_jobs WHERE state = 'done'")
+  ./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 --retry-failed | tee "$W/retry-$1.out"
+  retry_keys=$(cat "$W"/kill/slurm/"$1"-*.keys)
+  redo=$(comm -12 <(echo "$done_before" | sort) <(echo "$retry_keys" | sort) | grep -c . || true)
+  check "--retry-failed ($1) resubmits the interrupted ${2:0:12} ($(echo "$retry_keys" | grep -c "$2") time) among $(echo "$retry_keys" | grep -c .) task(s), none done before ($redo)" \
+    [ "$redo" = 0 -a "$(echo "$retry_keys" | grep -c "$2")" = 1 ]
+}
+interrupt_one KILL "training job"
+killed=$VICTIM
 wait_arrays "$W/kill" 900
-killed_key=$(echo "${victims[0]}" | awk '{print $3}')
-termed_key=$(echo "${victims[1]}" | awk '{print $3}')
-st1=$(sqlite3 "$W/kill/study.db" "SELECT state FROM cells WHERE key = '$killed_key' UNION ALL SELECT state FROM training_jobs WHERE key = '$killed_key'")
-st2=$(sqlite3 "$W/kill/study.db" "SELECT state || ': ' || substr(error, 1, 40) FROM cells WHERE key = '$termed_key' UNION ALL SELECT state || ': ' || substr(error, 1, 40) FROM training_jobs WHERE key = '$termed_key'")
-check "kill -9 mid-cell leaves the cell running under a dead worker (got '$st1')" [ "$st1" = running ]
-check "scancel (SIGTERM) mid-cell marks the cell failed (got '$st2')" [ "${st2%%:*}" = failed ]
+st=$(state_of "$killed")
+check "kill -9 mid-job leaves the job running under a dead worker (got '$st')" [ "${st%%:*}" = running ]
 ./crossgen study status "$W/kill"
-done_before=$(sqlite3 "$W/kill/study.db" "SELECT key FROM cells WHERE state = 'done' UNION ALL SELECT key FROM training_jobs WHERE state = 'done'")
-./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 --retry-failed | tee "$W/retry.out"
-retry_keys=$(cat "$W"/kill/slurm/s002-*.keys)
-redo=$(comm -12 <(echo "$done_before" | sort) <(echo "$retry_keys" | sort) | grep -c . || true)
-both=no
-if echo "$retry_keys" | grep -q "$killed_key" && echo "$retry_keys" | grep -q "$termed_key"; then both=yes; fi
-check "--retry-failed resubmits both interrupted ones (both: $both; $(echo "$retry_keys" | grep -c .) task(s) in all) and nothing done ($redo done)" \
-  [ "$redo" = 0 -a "$both" = yes ]
+retry s002 "$killed"     # the killed job, and every cell: the evaluation array was cancelled (afterok failed)
+interrupt_one TERM "evaluation cell"
+termed=$VICTIM
 wait_arrays "$W/kill" 900
-echo "slurm-e2e: kill + retry run: $((SECONDS - t0)) s"
-check_study "$W/kill" $((CELLS + JOBS + 2)) "after kill + retry"
+st=$(state_of "$termed")
+check "scancel (SIGTERM) mid-cell marks the cell failed (got '$st')" [ "${st%%:*}" = failed ]
+./crossgen study status "$W/kill"
+retry s003 "$termed"
+wait_arrays "$W/kill" 900
+echo "slurm-e2e: kill + retry runs: $((SECONDS - t0)) s"
+check_study "$W/kill" $((CELLS + JOBS + 2)) "after kill + retries"
 ./crossgen study status "$W/kill"
 
 echo "slurm-e2e: $FAILS check(s) failed; total $((SECONDS - T_START)) s"

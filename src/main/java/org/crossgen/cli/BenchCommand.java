@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Throughput benchmarks; each prints ratios against a baseline measured in the same run.",
-        subcommands = {BenchCommand.Engine.class, BenchCommand.Eval.class})
+        subcommands = {BenchCommand.Engine.class, BenchCommand.Eval.class, BenchCommand.Train.class})
 final class BenchCommand {
     @ParentCommand CrossgenCommand root;
 
@@ -39,6 +39,21 @@ final class BenchCommand {
             try (var model = modelOptions.load(); var tokenizer = TextRequests.tokenizer(modelOptions)) {
                 new org.crossgen.bench.EvalBench(new org.crossgen.infer.TorchLanguageModel(model, tokenizer), records, bench.root.out()).run();
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Fine-tuning tokens/s, full and LoRA, on the ~58M-parameter shape and on a model folder (default: the built-in model).")
+    static final class Train implements Callable<Integer> {
+        @ParentCommand BenchCommand bench;
+        @picocli.CommandLine.Mixin ModelOptions modelOptions;
+        @Option(names = "--steps", defaultValue = "3", description = "Timed optimizer steps (default ${DEFAULT-VALUE}).") int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Path dir = modelOptions.model != null || org.crossgen.model.DefaultModel.available() ? modelOptions.modelDir() : null;
+            new org.crossgen.bench.TrainBench(steps, bench.root.out()).run(dir);
             return 0;
         }
     }

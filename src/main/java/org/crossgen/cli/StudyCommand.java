@@ -10,6 +10,10 @@ import org.crossgen.study.Planner;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudySpec;
 import org.crossgen.study.Trainer;
+import org.crossgen.model.DefaultModel;
+import org.crossgen.study.SftJobTrainer;
+import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -28,14 +32,14 @@ final class StudyCommand implements Runnable {
         spec.commandLine().usage(root.out());
     }
 
-    /** Resolves {@code default} in specs. Crossgen's built-in default model is wired here. */
+    /** Resolves {@code default} in specs to crossgen's built-in model. */
     static ModelLocator modelLocator() {
-        return ModelLocator.NONE;
+        return name -> name.equals("default") && DefaultModel.available() ? java.util.Optional.of(DefaultModel.path()) : java.util.Optional.empty();
     }
 
-    /** The trainer of {@code crossgen study run}; null until org.crossgen.train is wired here. */
-    static Trainer trainer() {
-        return null;
+    /** The trainer of {@code crossgen study run}: supervised fine-tuning, LoRA merged into the saved model. */
+    static Trainer trainer(TaskRegistry registry, ComputeDevice device, TrainingListener listener) {
+        return new SftJobTrainer(registry, device, listener);
     }
 
     /** {@code dir}, or {@code runs/<spec name>} under the current directory. */

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import org.crossgen.study.EvalCell;
 import org.crossgen.study.StudyRunner;
 import org.crossgen.study.StudyStatus;
+import org.crossgen.train.StepMetrics;
+import org.crossgen.train.TrainingListener;
 
 /**
  * One self-rewriting line on stderr per phase: {@code evaluation [######----] 6/10  2m 10s left  sentiment/yelp t0 k0 3/5}.
@@ -56,6 +58,19 @@ final class StudyProgressBar implements StudyRunner.Listener {
     synchronized void record(EvalCell cell, int records, int of) {
         current = cell.label() + " " + records + "/" + of;
         draw();
+    }
+
+    /** Training progress of the job in flight. */
+    TrainingListener trainingListener() {
+        return new TrainingListener() {
+            @Override
+            public void onStep(StepMetrics m) {
+                synchronized (StudyProgressBar.this) {
+                    current = String.format(java.util.Locale.ROOT, "step %d/%d loss %.3f %.0f tok/s", m.step(), m.totalSteps(), m.loss(), m.tokensPerS());
+                    draw();
+                }
+            }
+        };
     }
 
     synchronized void end() {

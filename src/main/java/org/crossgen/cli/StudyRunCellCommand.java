@@ -12,6 +12,7 @@ import org.crossgen.study.StudyPhase;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.TorchCellEvaluator;
 import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,18 +60,31 @@ final class StudyRunCellCommand implements Callable<Integer> {
         TaskRegistry registry = registryOptions.registry();
         StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
         String key = key(p, plan, index());
-        if (p == StudyPhase.TRAIN && StudyCommand.trainer() == null) {
-            throw new IllegalArgumentException(spec + ": training job " + key + " cannot run: this build has no trainer yet (org.crossgen.train)");
-        }
         CellWorker.Outcome outcome;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(device), batchSize, null)) {
-            CellWorker worker = new CellWorker(folder, StudyCommand.trainer(), evaluator, Duration.ofMinutes(leaseMinutes),
+            CellWorker worker = new CellWorker(folder, StudyCommand.trainer(registry, ComputeDevice.parse(device), log()), evaluator,
+                    Duration.ofMinutes(leaseMinutes),
                     Duration.ofSeconds(5), CellWorker.processWorker(), line -> study.root.out().println("run-cell: " + line));
             outcome = worker.run(plan, p, key);
         }
         (outcome.status().ok ? study.root.out() : study.root.err()).println((outcome.status().ok ? "" : "error: ")
                 + outcome.status().name().toLowerCase().replace('_', ' ') + ": " + outcome.message());
         return outcome.status().ok ? 0 : 1;
+    }
+
+    /** Training progress for the task's log: its start (or resumed step) and each checkpoint. */
+    private TrainingListener log() {
+        return new TrainingListener() {
+            @Override
+            public void onStart(long startStep, long totalSteps) {
+                study.root.out().println("run-cell: training from step " + startStep + " of " + totalSteps);
+            }
+
+            @Override
+            public void onCheckpoint(long step, Path checkpoint) {
+                study.root.out().println("run-cell: checkpoint at step " + step + ": " + checkpoint);
+            }
+        };
     }
 
     private int index() {

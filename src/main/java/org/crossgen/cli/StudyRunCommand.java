@@ -7,6 +7,7 @@ import org.crossgen.data.TaskRegistry;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudyRun;
 import org.crossgen.study.StudyRunner;
+import org.crossgen.study.StudyReporter;
 import org.crossgen.study.Trainer;
 import org.crossgen.study.TorchCellEvaluator;
 import org.crossgen.tensor.ComputeDevice;
@@ -43,18 +44,16 @@ final class StudyRunCommand implements Callable<Integer> {
         Path folder = StudyCommand.studyDir(spec, dir);
         TaskRegistry registry = registryOptions.registry();
         StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
-        Trainer trainer = StudyCommand.trainer();
-        if (trainer == null && !plan.jobs().isEmpty()) {
-            throw new IllegalArgumentException(spec + ": the plan has " + plan.jobs().size() + " training job(s), but this build "
-                    + "has no trainer yet (org.crossgen.train); run methods: [base] only");
-        }
         StudyProgressBar bar = new StudyProgressBar(study.root.err());
+        Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(device), bar.trainingListener());
         StudyRun run;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(device), batchSize, bar::record)) {
             run = new StudyRunner(folder, trainer, evaluator, bar, Duration.ofMinutes(leaseMinutes)).run(plan);
         }
         bar.end();
         study.root.out().println(run.summary());
+        Path html = new StudyReporter(folder, registry, ComputeDevice.parse(device)).write(plan);
+        study.root.out().println("report: " + html.toAbsolutePath());
         return run.failures().isEmpty() ? 0 : 1;
     }
 }

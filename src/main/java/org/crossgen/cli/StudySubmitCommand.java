@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.crossgen.study.SlurmSubmitter;
-import org.crossgen.study.StudyPhase;
 import org.crossgen.study.StudyPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,10 +73,6 @@ final class StudySubmitCommand implements Callable<Integer> {
         PrintWriter out = study.root.out();
         Path folder = StudyCommand.studyDir(spec, dir).toAbsolutePath().normalize();
         StudyPlan plan = StudyCommand.plan(spec, folder, registryOptions.registry(), !dryRun);
-        if (StudyCommand.trainer() == null && !plan.jobs().isEmpty()) {
-            throw new IllegalArgumentException(spec + ": the plan has " + plan.jobs().size() + " training job(s), but this build "
-                    + "has no trainer yet (org.crossgen.train); run methods: [base] only");
-        }
         SlurmSubmitter submitter = new SlurmSubmitter(folder, spec,
                 new SlurmSubmitter.Resources(partition, gpusPerTask, time, maxParallel, cpusPerTask, mem),
                 new SlurmSubmitter.Worker(launcher(), device, batchSize, leaseMinutes,
@@ -91,7 +86,7 @@ final class StudySubmitCommand implements Callable<Integer> {
             return 0;
         }
         for (SlurmSubmitter.ArrayJob a : s.arrays()) {
-            String what = a.phase() == StudyPhase.TRAIN ? "training jobs" : "evaluation cells";
+            String what = a.phase().noun + "(s)";
             if (dryRun) {
                 out.println("--- " + a.script() + " (" + a.keys().size() + " " + what + ") ---");
                 out.print(a.text());

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public record Dataset(Task task, String name, boolean inDomain, DataFile test,
                       SortedMap<Integer, DataFile> train, DataFile demos) {
     private static final Logger LOG = LoggerFactory.getLogger(Dataset.class);
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Dataset {
         if (name == null || !name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -95,7 +96,7 @@ public record Dataset(Task task, String name, boolean inDomain, DataFile test,
         if (split == Split.DEMOS) problems.addAll(overlaps(loaded.examples(), SplitReader.read(task, Split.TEST, test)));
         List<Problem> errors = problems.stream().filter(Problem::isError).toList();
         if (!errors.isEmpty()) throw new DatasetFormatException(errors);
-        if (!problems.isEmpty()) {
+        if (!problems.isEmpty() && WARNED.add(file.url().toString())) { // once per file and process
             LOG.warn("{}: {} warning(s), first: {} (crossgen data validate {} lists all)",
                     file.name(), problems.size(), problems.get(0).message(), id());
         }

@@ -150,15 +150,16 @@ public final class StudyRunner {
         return trained;
     }
 
-    /** Trains into a temporary folder and renames it to {@code models/<key>}; a finished folder is reused. */
+    /** Trains into {@code models/<key>.partial} and renames it to {@code models/<key>}; a finished folder is reused. */
     Path train(TrainingJob job, String key) throws Exception {
         if (trainer == null) throw new IllegalStateException("no trainer is configured, and the plan has training jobs");
         Path models = dir.resolve("models");
         Path out = models.resolve(key);
         if (Files.isRegularFile(out.resolve(JOB_FILE))) return out; // trained, but killed before the store knew
         Files.createDirectories(models);
-        Path tmp = models.resolve(key + ".tmp-" + ProcessHandle.current().pid());
-        deleteTree(tmp);
+        // A stable folder: a trainer killed mid-job left its checkpoints here, and the next worker
+        // to claim the job resumes from them (claims are exclusive, so no two workers share it).
+        Path tmp = models.resolve(key + ".partial");
         Files.createDirectories(tmp);
         try {
             trainer.train(job, tmp);

@@ -17,7 +17,7 @@ import java.util.List;
  * ({@code step, epoch, loss, lr, grad_norm, tokens, tokens_per_s, elapsed_s}), flushed as written
  * so a killed run keeps its curve. A resumed run first drops lines past its checkpoint's step.
  */
-final class MetricsLog implements AutoCloseable {
+public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
     private final BufferedWriter out;
@@ -61,7 +61,7 @@ final class MetricsLog implements AutoCloseable {
     }
 
     /** Every (step, loss) in the file, in order. */
-    static List<double[]> losses(Path file) throws IOException {
+    public static List<double[]> losses(Path file) throws IOException {
         List<double[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (line.isBlank()) continue;

@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.crossgen.model.llama.LlamaConfig;
-import org.crossgen.model.llama.LlamaModel;
-import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
-import org.crossgen.testing.TestResources;
+import org.crossgen.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,12 +14,7 @@ class StudyCommandTest {
     @TempDir Path tmp;
 
     private Path spec(String extra) throws Exception {
-        Path model = tmp.resolve("tiny");
-        try (LlamaModel m = LlamaModel.random(LlamaConfig.of(32000, 32, 1, 2, 1, 64, true), 3, DType.FLOAT32, ComputeDevice.CPU)) {
-            m.save(model);
-        }
-        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer.json"), model.resolve("tokenizer.json"));
-        Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        TinyModels.withTokenizer(tmp.resolve("tiny"), 3);
         Path f = tmp.resolve("mini.yaml");
         Files.writeString(f, """
                 # crossgen study run mini.yaml
@@ -78,12 +69,31 @@ class StudyCommandTest {
         assertTrue(!Files.exists(tmp.resolve("d")), "the study folder was created for a bad spec");
     }
 
+    /** The real trainer: FT and FTICL jobs train, their models are evaluated, drift and report are written. */
     @Test
-    void trainingIsRefusedUntilATrainerIsWired() throws Exception {
-        Path spec = spec("train_datasets: [sentiment/amazon]\n").resolveSibling("mini.yaml");
-        Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft]"));
-        CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", tmp.resolve("d").toString());
-        assertEquals(1, run.exitCode());
-        assertTrue(run.err().contains("has no trainer yet"), run.err());
+    void fineTuningStudyTrainsEvaluatesAndReports() throws Exception {
+        Path spec = spec("""
+                train_datasets: [sentiment/amazon]
+                fticl_shots: [1]
+                training: {epochs: 1, lr: 1.0e-3, batch_size: 4, max_length: 256}
+                """);
+        Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft, fticl]")
+                .replace("eval_records: 3,", "eval_records: 3, train_records: 8,").replace("templates: [0, 1]", "templates: [0]"));
+        Path dir = tmp.resolve("d");
+        CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("trained 2 job(s), evaluated 3 cell(s) in this run"), run.out());
+        try (var models = Files.list(dir.resolve("models"))) {
+            for (Path m : models.toList()) {
+                for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "metrics.jsonl", "drift.json"}) {
+                    assertTrue(Files.exists(m.resolve(f)), m + " lacks " + f);
+                }
+            }
+        }
+        assertTrue(Files.exists(dir.resolve("report/report.html")), run.out());
+        assertTrue(new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("drift").size() > 0);
+        CliRun again = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("trained 0 job(s), evaluated 0 cell(s) in this run"), again.out());
     }
 }

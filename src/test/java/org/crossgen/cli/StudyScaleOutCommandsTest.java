@@ -46,7 +46,7 @@ class StudyScaleOutCommandsTest {
                 "--partition", "gpu", "--gpus-per-task", "1", "--device", "cuda", "--dry-run");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("evaluation cells left 3/3"), run.out());
-        assertTrue(run.out().contains("--- " + dir.resolve("slurm/s001-eval.sbatch") + " (3 evaluation cells) ---"), run.out());
+        assertTrue(run.out().contains("--- " + dir.resolve("slurm/s001-eval.sbatch") + " (3 evaluation cell(s)) ---"), run.out());
         assertTrue(run.out().contains("#SBATCH --array=0-2%2\n"), run.out());
         assertTrue(run.out().contains("#SBATCH --gpus-per-task=1\n"), run.out());
         assertTrue(run.out().contains("export CROSSGEN_CUDA=1\n"), run.out());

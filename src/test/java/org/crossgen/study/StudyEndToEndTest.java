@@ -8,35 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.crossgen.data.TaskRegistry;
-import org.crossgen.model.llama.LlamaConfig;
-import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.report.ResultRow;
 import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
-import org.crossgen.testing.TestResources;
+import org.crossgen.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real mini study: a tiny random Llama with the real tokenizer, evaluated by the real {@link TorchCellEvaluator}. */
 class StudyEndToEndTest {
-    static final LlamaConfig TINY = LlamaConfig.of(32000, 32, 1, 2, 1, 64, true);
     @TempDir Path tmp;
-
-    /** A tiny random model in {@code dir}, with the mistral-32k tokenizer when {@code tokenizer}. */
-    static Path tinyModel(Path dir, long seed, boolean tokenizer) throws Exception {
-        try (LlamaModel m = LlamaModel.random(TINY, seed, DType.FLOAT32, ComputeDevice.CPU)) {
-            m.save(dir);
-        }
-        if (tokenizer) {
-            Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer.json"), dir.resolve("tokenizer.json"));
-            Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
-        }
-        return dir;
-    }
 
     @Test
     void baseAndFineTunedModelsOnThreeTestSets() throws Exception {
-        tinyModel(tmp.resolve("tiny"), 3, true);
+        TinyModels.save(tmp.resolve("tiny"), 3, true);
         Path f = StudyFixtures.writeSpec(tmp, "mini.yaml", """
                 models: [tiny]
                 train_datasets: [sentiment/amazon]
@@ -51,7 +35,7 @@ class StudyEndToEndTest {
         StudyPlan plan = new Planner(registry, ModelIdentity.inMemory()).plan(StudySpec.read(f, registry, ModelLocator.NONE));
         assertEquals(12, plan.cells().size());
         // test double of a trainer: the "fine-tuned" model is another random model, without tokenizer files
-        Trainer trainer = (job, out) -> tinyModel(out, 100 + job.seed(), false);
+        Trainer trainer = (job, out) -> TinyModels.save(out, 100 + job.seed(), false);
         Path dir = tmp.resolve("study");
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.CPU, 4, null)) {
             StudyRun run = new StudyRunner(dir, trainer, evaluator, null, StudyRunner.LEASE).run(plan);
