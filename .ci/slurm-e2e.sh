@@ -3,10 +3,10 @@
 #
 #   .ci/slurm-e2e.sh [WORKDIR]      exit 0 = every check passed; prints one PASS/FAIL line per check
 #
-# 1. A small study (a tiny random Llama with the mistral-32k tokenizer; see SPEC below) runs locally with
+# 1. A small study (a tiny random Llama, .ci/TinyModel.java, with the mistral-32k tokenizer; spec below) runs locally with
 #    `crossgen study run` (the reference), then through Slurm job arrays (--max-parallel 2). Checks: every cell done,
 #    each computed exactly once (claims and finishes in the task logs, attempts in study.db), results identical
-#    to the local run (exported CSV and every cell's records.jsonl).
+#    to the local run (exported CSV, every cell's records.jsonl, every fine-tuned model.safetensors).
 # 2. The same study in a fresh folder: a training task is killed with kill -9 mid-job (its job stays "running" under
 #    a dead worker; Slurm cancels the evaluation array, afterok failed); `submit --retry-failed` resubmits that job
 #    and the cells. In that retry an evaluation task is scancel'ed mid-cell (SIGTERM: the cell is marked failed);
@@ -14,17 +14,19 @@
 #    done; the study completes; no job or cell finished twice; results identical to the local run.
 # The spec: base + ft (full fine-tuning, 2 steps) on 2 training sets, evaluated on 2 test sets = 2 training jobs, 6 cells.
 #
-# Installs the Debian packages slurmctld slurmd slurm-client munge when sbatch is missing (needs root).
+# Installs the Debian packages slurmctld slurmd slurm-client munge (and sqlite3) when missing (needs root).
 # The Slurm daemons run from a temporary SLURM_DIR and are ALWAYS stopped on exit (trap), by their PIDs.
 # Env: SLURM_CTLD_PORT / SLURM_D_PORT (6817 / 6818) if those ports are taken; KEEP=1 keeps WORKDIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPO=$(pwd)
 T_START=$SECONDS
 
-if ! command -v sbatch >/dev/null 2>&1 || ! [ -x /usr/sbin/slurmctld ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    slurmctld slurmd slurm-client munge >/dev/null
+need=()
+{ command -v sbatch && [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && [ -x /usr/sbin/munged ]; } >/dev/null 2>&1 \
+  || need+=(slurmctld slurmd slurm-client munge)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)   # the checks read study.db
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 if [ -n "${1:-}" ]; then W=$1; KEEP=1; else W=$(mktemp -d /tmp/crossgen-slurm-e2e.XXXXXX); fi

@@ -51,7 +51,8 @@ class SlurmSubmitterTest {
     @Test
     void evaluationScriptHasEveryResourceAndWaitsForTraining() {
         var r = new SlurmSubmitter.Resources("gpu", 1, "04:00:00", 3, 8, "32G");
-        String text = submitter(Path.of("/data/runs/mini"), r, new FakeSlurm())
+        var gpu = new SlurmSubmitter.Worker(Path.of("/opt/crossgen/crossgen"), "cuda", 8, 10, List.of());
+        String text = new SlurmSubmitter(Path.of("/data/runs/mini"), Path.of("/data/studies/mini.yaml"), r, gpu, new FakeSlurm())
                 .script(StudyPhase.EVAL, 24, Path.of("/data/runs/mini/slurm/s001-eval.keys"), "4242");
         assertEquals("""
                 #!/bin/bash
@@ -68,8 +69,9 @@ class SlurmSubmitterTest {
                 #SBATCH --dependency=afterok:4242
                 #SBATCH --kill-on-invalid-dep=yes
                 set -euo pipefail
+                export CROSSGEN_CUDA=1
                 exec /opt/crossgen/crossgen study run-cell /data/studies/mini.yaml --dir /data/runs/mini --phase eval \
-                --index "$SLURM_ARRAY_TASK_ID" --keys /data/runs/mini/slurm/s001-eval.keys --device cpu --batch-size 8 \
+                --index "$SLURM_ARRAY_TASK_ID" --keys /data/runs/mini/slurm/s001-eval.keys --device cuda --batch-size 8 \
                 --lease-minutes 10
                 """, text);
     }
