@@ -54,6 +54,15 @@ final class StudyRunCommand implements Callable<Integer> {
         study.root.out().println(run.summary());
         Path html = new StudyReporter(folder, registry, ComputeDevice.parse(device)).write(plan);
         study.root.out().println("report: " + html.toAbsolutePath());
+        var browser = org.crossgen.report.BrowserCheck.onPath();
+        if (browser.isPresent()) {
+            // a person would open it: render it headless, check every image loaded, keep a screenshot
+            var check = browser.get().check(html);
+            Path shot = html.resolveSibling("screenshot.png");
+            browser.get().screenshot(html, shot, 2400);
+            study.root.out().println("checked in headless Chromium: " + check.images() + " images, "
+                    + (check.ok() ? "all loaded, no console errors" : "PROBLEMS " + check) + "; screenshot " + shot.toAbsolutePath());
+        }
         return run.failures().isEmpty() ? 0 : 1;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.crossgen.testing.StoriesGolden;
 import org.crossgen.testing.TestResources;
@@ -87,5 +88,34 @@ class ModelCommandsTest {
         CliRun bad = CliRun.of("eval", "--model", dir.toString(), "--dataset", "sentiment/imdb");
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("sentiment/imdb") && bad.err().contains("sentiment/yelp"), bad.err());
+    }
+
+    @Test
+    void trainWritesAHuggingFaceCheckpointAndALoraAdapter() throws Exception {
+        Path base = TinyModels.withTokenizer(tmp.resolve("base"), 7);
+        Path full = tmp.resolve("ft");
+        CliRun ft = CliRun.of("train", "--model", base.toString(), "--dataset", "sentiment/amazon", "--method", "fticl", "--shots", "1",
+                "--limit", "8", "--epochs", "1", "--batch-size", "4", "--lr", "1e-3", "--max-length", "256", "--out", full.toString());
+        assertEquals(0, ft.exitCode(), ft.err());
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "run_card.json", "metrics.jsonl", "loss.png"}) {
+            assertTrue(Files.exists(full.resolve(f)), "ft output lacks " + f);
+        }
+        assertEquals(2, Files.readAllLines(full.resolve("metrics.jsonl")).size()); // 8 records / batch 4, one epoch
+        CliRun eval = CliRun.of("eval", "--model", full.toString(), "--dataset", "sentiment/yelp", "--limit", "4", "--out", tmp.resolve("e").toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+
+        Path lora = tmp.resolve("lora");
+        CliRun lt = CliRun.of("train", "--model", base.toString(), "--dataset", "sentiment/amazon", "--limit", "8", "--epochs", "1",
+                "--batch-size", "4", "--lora", "r=4,alpha=8", "--merge", "--max-length", "256", "--out", lora.toString());
+        assertEquals(0, lt.exitCode(), lt.err());
+        JsonNode cfg = JSON.readTree(lora.resolve("adapter_config.json").toFile());
+        assertEquals("LORA", cfg.get("peft_type").asText());
+        assertEquals(4, cfg.get("r").asInt());
+        assertTrue(Files.exists(lora.resolve("adapter_model.safetensors")));
+        assertTrue(Files.exists(lora.resolve("merged/model.safetensors")));
+
+        CliRun bad = CliRun.of("train", "--model", base.toString(), "--dataset", "summary/xsum", "--size", "4000", "--out", tmp.resolve("x").toString());
+        assertEquals(1, bad.exitCode());
+        assertEquals("error: summary/xsum has no training file of size 4000; sizes: [2000]", bad.err().strip());
     }
 }

@@ -96,4 +96,51 @@ class StudyCommandTest {
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("trained 0 job(s), evaluated 0 cell(s) in this run"), again.out());
     }
+
+    /**
+     * kill -9 in the middle of a real study (training and evaluation in a child JVM), then a restart:
+     * the results equal those of an uninterrupted run, and no finished cell is computed again.
+     */
+    @Test
+    void killedStudyRestartsToIdenticalResults() throws Exception {
+        Path spec = spec("""
+                train_datasets: [sentiment/amazon]
+                training: {epochs: 1, lr: 1.0e-3, batch_size: 4, max_length: 256}
+                """);
+        Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft]")
+                .replace("eval_records: 3,", "eval_records: 3, train_records: 8,")
+                .replace("eval_sets: [sentiment/yelp]", "eval_sets: [sentiment/yelp, detection/qqp, question/tweetqa]"));
+        Path whole = tmp.resolve("whole"), killed = tmp.resolve("killed");
+        assertEquals(0, CliRun.of("study", "run", spec.toString(), "--dir", whole.toString()).exitCode());
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrossgenCommand.class.getName(),
+                "study", "run", spec.toString(), "--dir", killed.toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (doneCells(killed) < 2 && child.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertTrue(child.isAlive(), "the study finished before it could be killed: " + Files.readString(tmp.resolve("child.log")));
+        child.destroyForcibly().waitFor();
+        int doneBeforeRestart = doneCells(killed);
+
+        CliRun restart = CliRun.of("study", "run", spec.toString(), "--dir", killed.toString());
+        assertEquals(0, restart.exitCode(), restart.err());
+        int total = 2 * 2 * 3; // (base, ft) x 3 sets x 2 templates
+        assertTrue(restart.out().contains("evaluated " + (total - doneBeforeRestart) + " cell(s) in this run"), restart.out());
+        Path a = tmp.resolve("a.json"), b = tmp.resolve("b.json");
+        CliRun.of("study", "export", whole.toString(), "--json", a.toString());
+        CliRun.of("study", "export", killed.toString(), "--json", b.toString());
+        assertEquals(new ObjectMapper().readTree(a.toFile()), new ObjectMapper().readTree(b.toFile()));
+    }
+
+    /** Cells marked done in a study folder's store (0 before the store exists). */
+    static int doneCells(Path dir) throws Exception {
+        if (!Files.exists(dir.resolve("study.db"))) return 0;
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("study.db"));
+             var r = c.createStatement().executeQuery("SELECT count(*) FROM cells WHERE state = 'done'")) {
+            return r.next() ? r.getInt(1) : 0;
+        } catch (java.sql.SQLException busy) {
+            return 0; // the child holds the lock right now; ask again
+        }
+    }
 }
