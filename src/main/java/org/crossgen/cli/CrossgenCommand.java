@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         description = "Measure how fine-tuning changes what a language model can do across domains and tasks.",
         subcommands = {CommandLine.HelpCommand.class, DataCommand.class, PromptCommand.class, GenerateCommand.class,
                 ScoreCommand.class, EvalCommand.class, MetricsCommand.class, TrainCommand.class, PretrainCommand.class,
-                StudyCommand.class, ReportCommand.class, BenchCommand.class})
+                StudyCommand.class, ReportCommand.class, ConvertCommand.class, BenchCommand.class})
 public final class CrossgenCommand implements Runnable {
     @Spec CommandSpec spec;
 

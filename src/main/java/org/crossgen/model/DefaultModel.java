@@ -7,7 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
+import java.util.Map;
 
 /**
  * crossgen's built-in base model, shipped on the classpath ({@code models/crossgen-tiny/}) and
@@ -16,7 +16,13 @@ import java.util.List;
  */
 public final class DefaultModel {
     public static final String NAME = "crossgen-tiny";
-    static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md");
+    /** Resource of each unpacked file: the weights and card here, the tokenizer from the shipped mistral-32k. */
+    static final Map<String, String> FILES = Map.of(
+            "config.json", "models/" + NAME + "/config.json",
+            "model.safetensors", "models/" + NAME + "/model.safetensors",
+            "README.md", "models/" + NAME + "/README.md",
+            "tokenizer.json", "tokenizers/mistral-32k/tokenizer.json",
+            "tokenizer_config.json", "tokenizers/mistral-32k/tokenizer_config.json");
 
     private DefaultModel() {}
 
@@ -34,9 +40,10 @@ public final class DefaultModel {
             if (Files.exists(dir.resolve("model.safetensors"))) return dir;
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), "." + NAME + "-");
-            for (String f : FILES) {
-                try (InputStream in = DefaultModel.class.getClassLoader().getResourceAsStream("models/" + NAME + "/" + f)) {
-                    if (in != null) Files.copy(in, tmp.resolve(f));
+            for (Map.Entry<String, String> f : FILES.entrySet()) {
+                try (InputStream in = DefaultModel.class.getClassLoader().getResourceAsStream(f.getValue())) {
+                    if (in == null) throw new IOException("resource " + f.getValue() + " missing from the classpath");
+                    Files.copy(in, tmp.resolve(f.getKey()));
                 }
             }
             try {
