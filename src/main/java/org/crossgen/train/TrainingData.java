@@ -30,22 +30,26 @@ public record TrainingData(List<SftExample> examples, int truncated) {
                                   int limit, int maxLength, Tokenizer tokenizer) {
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), template));
         DemonstrationSampler demos = sampler.equals("random") ? DemonstrationSampler.random(new Random(seed)) : DemonstrationSampler.paper();
-        PromptTruncator truncator = new PromptTruncator(tokenizer, maxLength);
         List<Example> pool = builder.pool(dataset, shots);
         List<Example> records = dataset.trainExamples(size);
         if (limit > 0 && limit < records.size()) records = records.subList(0, limit);
         List<SftExample> out = new ArrayList<>(records.size());
         int truncated = 0;
         for (Example record : records) {
-            var fit = truncator.fitTraining(builder, builder.demonstrations(dataset, pool, record, shots, demos), record);
-            if (fit.truncated()) truncated++;
-            SftExample e = SftExample.encode(new TrainingExample(fit.prompt(), record.output()), tokenizer);
-            // in-context tokenization can differ from the truncator's count by a boundary token
-            if (e.length() > maxLength) {
-                throw new IllegalArgumentException(dataset.id() + " training record " + record.position() + ": " + e.length()
-                        + " tokens after fitting to " + maxLength);
+            List<Example> demonstrations = builder.demonstrations(dataset, pool, record, shots, demos);
+            // The truncator counts prompt and target apart; in-context tokenization can differ by a
+            // token or two at the boundary, so shrink the budget by the overshoot and fit again.
+            int budget = maxLength;
+            while (true) {
+                var fit = new PromptTruncator(tokenizer, budget).fitTraining(builder, demonstrations, record);
+                SftExample e = SftExample.encode(new TrainingExample(fit.prompt(), record.output()), tokenizer);
+                if (e.length() <= maxLength) {
+                    if (fit.truncated()) truncated++;
+                    out.add(e);
+                    break;
+                }
+                budget -= e.length() - maxLength;
             }
-            out.add(e);
         }
         return new TrainingData(out, truncated);
     }
