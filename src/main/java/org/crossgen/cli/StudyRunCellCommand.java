@@ -25,6 +25,7 @@ import picocli.CommandLine.ParentCommand;
 final class StudyRunCellCommand implements Callable<Integer> {
     @ParentCommand StudyCommand study;
     @Mixin RegistryOptions registryOptions;
+    @Mixin WorkerOptions workerOptions;
 
     @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
     Path spec;
@@ -43,15 +44,8 @@ final class StudyRunCellCommand implements Callable<Integer> {
             description = "Index into this file's lines (written by submit) instead of the plan's order.")
     Path keys;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
-    String device;
 
-    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
 
-    @Option(names = "--lease-minutes", defaultValue = "10", paramLabel = "M",
-            description = "A claim not renewed for this long may be taken by another worker (default: ${DEFAULT-VALUE}).")
-    long leaseMinutes;
 
     @Override
     public Integer call() throws Exception {
@@ -61,9 +55,9 @@ final class StudyRunCellCommand implements Callable<Integer> {
         StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
         String key = key(p, plan, index());
         CellWorker.Outcome outcome;
-        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(device), batchSize, null)) {
-            CellWorker worker = new CellWorker(folder, StudyCommand.trainer(registry, ComputeDevice.parse(device), log()), evaluator,
-                    Duration.ofMinutes(leaseMinutes),
+        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, null)) {
+            CellWorker worker = new CellWorker(folder, StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), log()), evaluator,
+                    Duration.ofMinutes(workerOptions.leaseMinutes),
                     Duration.ofSeconds(5), CellWorker.processWorker(), line -> study.root.out().println("run-cell: " + line));
             outcome = worker.run(plan, p, key);
         }

@@ -22,6 +22,7 @@ import picocli.CommandLine.ParentCommand;
 final class StudyRunCommand implements Callable<Integer> {
     @ParentCommand StudyCommand study;
     @Mixin RegistryOptions registryOptions;
+    @Mixin WorkerOptions workerOptions;
 
     @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
     Path spec;
@@ -29,15 +30,8 @@ final class StudyRunCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Study folder (default: runs/<spec name>).")
     Path dir;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
-    String device;
 
-    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
 
-    @Option(names = "--lease-minutes", defaultValue = "10", paramLabel = "M",
-            description = "A claim not renewed for this long may be taken by another worker (default: ${DEFAULT-VALUE}).")
-    long leaseMinutes;
 
     @Override
     public Integer call() throws Exception {
@@ -45,14 +39,14 @@ final class StudyRunCommand implements Callable<Integer> {
         TaskRegistry registry = registryOptions.registry();
         StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
         StudyProgressBar bar = new StudyProgressBar(study.root.err());
-        Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(device), bar.trainingListener());
+        Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), bar.trainingListener());
         StudyRun run;
-        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(device), batchSize, bar::record)) {
-            run = new StudyRunner(folder, trainer, evaluator, bar, Duration.ofMinutes(leaseMinutes)).run(plan);
+        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, bar::record)) {
+            run = new StudyRunner(folder, trainer, evaluator, bar, Duration.ofMinutes(workerOptions.leaseMinutes)).run(plan);
         }
         bar.end();
         study.root.out().println(run.summary());
-        Path html = new StudyReporter(folder, registry, ComputeDevice.parse(device)).write(plan);
+        Path html = new StudyReporter(folder, registry, ComputeDevice.parse(workerOptions.device)).write(plan);
         study.root.out().println("report: " + html.toAbsolutePath());
         var browser = org.crossgen.report.BrowserCheck.onPath();
         if (browser.isPresent()) {

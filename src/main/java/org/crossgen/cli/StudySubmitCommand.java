@@ -19,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
 final class StudySubmitCommand implements Callable<Integer> {
     @ParentCommand StudyCommand study;
     @Mixin RegistryOptions registryOptions;
+    @Mixin WorkerOptions workerOptions;
 
     @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
     Path spec;
@@ -54,16 +55,8 @@ final class StudySubmitCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the scripts; write and submit nothing.")
     boolean dryRun;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
-            description = "Device of each task: cpu, cuda or cuda:N; cuda also sets CROSSGEN_CUDA=1 (default: ${DEFAULT-VALUE}).")
-    String device;
 
-    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
 
-    @Option(names = "--lease-minutes", defaultValue = "10", paramLabel = "M",
-            description = "A claim not renewed for this long may be taken by another worker (default: ${DEFAULT-VALUE}).")
-    long leaseMinutes;
 
     @Option(names = "--launcher", paramLabel = "FILE", description = "The crossgen launcher tasks run (default: the one of this checkout).")
     Path launcher;
@@ -75,7 +68,7 @@ final class StudySubmitCommand implements Callable<Integer> {
         StudyPlan plan = StudyCommand.plan(spec, folder, registryOptions.registry(), !dryRun);
         SlurmSubmitter submitter = new SlurmSubmitter(folder, spec,
                 new SlurmSubmitter.Resources(partition, gpusPerTask, time, maxParallel, cpusPerTask, mem),
-                new SlurmSubmitter.Worker(launcher(), device, batchSize, leaseMinutes,
+                new SlurmSubmitter.Worker(launcher(), workerOptions.device, workerOptions.batchSize, workerOptions.leaseMinutes,
                         registryOptions.taskFiles.stream().map(f -> f.toAbsolutePath().normalize()).toList()), SlurmSubmitter.commands());
         SlurmSubmitter.Submission s = submitter.submit(plan, retryFailed, dryRun);
 
