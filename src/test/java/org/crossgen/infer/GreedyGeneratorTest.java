@@ -16,27 +16,11 @@ import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
-import org.crossgen.testing.StoriesGolden;
+import org.crossgen.testing.StoriesModelTest;
 import org.crossgen.testing.TestResources;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class GreedyGeneratorTest {
-    static LlamaModel model;
-    static StoriesGolden ref;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = LlamaModel.load(TestResources.stories260k(), DType.FLOAT32, ComputeDevice.CPU);
-        ref = StoriesGolden.read();
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
-
+class GreedyGeneratorTest extends StoriesModelTest {
     @Test
     void greedyFromBosReproducesLlama2c() {
         List<long[]> out = new GreedyGenerator(model, Set.of(2L), 0).generate(List.of(ref.promptIds()), 80, StopCondition.NEVER);

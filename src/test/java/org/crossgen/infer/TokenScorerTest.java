@@ -6,30 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import org.crossgen.model.llama.LlamaModel;
-import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
-import org.crossgen.testing.StoriesGolden;
-import org.crossgen.testing.TestResources;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.crossgen.testing.StoriesModelTest;
 import org.junit.jupiter.api.Test;
 
-class TokenScorerTest {
-    static LlamaModel model;
-    static StoriesGolden ref;
-
-    @BeforeAll
-    static void load() throws Exception {
-        model = LlamaModel.load(TestResources.stories260k(), DType.FLOAT32, ComputeDevice.CPU);
-        ref = StoriesGolden.read();
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-    }
-
+class TokenScorerTest extends StoriesModelTest {
     /** log-softmax of the reference logits at position t, entry v (double precision). */
     static double refLogProb(int t, long v) {
         float[] row = ref.logits()[t];
