@@ -188,6 +188,12 @@ public final class LlamaModel implements AutoCloseable {
 
     /** The final-norm hidden states {@code (B, T, C)}; same arguments as {@link #forward}. */
     public Tensor hidden(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        if (device.isCuda()) { // inputs built on the CPU follow the model (a no-op when already there)
+            var dev = device.device();
+            ids = ids.to(dev, org.bytedeco.pytorch.global.torch.ScalarType.Long);
+            positions = positions.to(dev, org.bytedeco.pytorch.global.torch.ScalarType.Long);
+            if (mask != null) mask = mask.to(dev, org.bytedeco.pytorch.global.torch.ScalarType.Bool);
+        }
         Tensor x = embedding(embed, ids);                                    // (B, T, C)
         Tensor[] cs = rope.cosSin(positions, dtype.scalarType);              // (B, 1, T, D) each
         for (DecoderLayer layer : layers) x = layer.forward(x, cs[0], cs[1], mask, cache);
