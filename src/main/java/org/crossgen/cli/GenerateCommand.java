@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.crossgen.infer.GreedyGenerator;
 import org.crossgen.infer.StopCondition;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.progress.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +46,10 @@ final class GenerateCommand implements Callable<Integer> {
                 if (!stops.isEmpty()) throw new IllegalArgumentException("--stop needs --prompt (stop strings are text)");
                 long[] prompt = ModelOptions.parseIds("--ids", input.ids);
                 Set<Long> eos = model.config().eosTokenIds().stream().map(Integer::longValue).collect(java.util.stream.Collectors.toSet());
-                long[] out = new GreedyGenerator(model, eos, 0).generate(List.of(prompt), maxNewTokens, StopCondition.NEVER).get(0);
+                long[] out;
+                try (ProgressBar bar = ProgressBar.forConsole("generate", maxNewTokens, false)) {
+                    out = new GreedyGenerator(model, eos, 0).onStep(n -> bar.update(n, "")).generate(List.of(prompt), maxNewTokens, StopCondition.NEVER).get(0);
+                }
                 if (json) {
                     root.out().println(new ObjectMapper().writeValueAsString(Map.of("output_ids", out)));
                 } else {

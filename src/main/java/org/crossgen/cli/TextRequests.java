@@ -7,6 +7,7 @@ import java.util.Map;
 import org.crossgen.infer.Request;
 import org.crossgen.infer.TorchLanguageModel;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.progress.ProgressBar;
 import org.crossgen.text.Tokenizer;
 
 /** The text paths of {@code generate} and {@code score}: tokenizer from the model folder. */
@@ -24,8 +25,11 @@ final class TextRequests {
     static int run(CrossgenCommand root, ModelOptions options, LlamaModel model, String prompt, int maxNewTokens,
                    List<String> stops, boolean json) throws Exception {
         try (Tokenizer tokenizer = tokenizer(options)) {
-            TorchLanguageModel lm = new TorchLanguageModel(model, tokenizer);
-            String text = lm.generate(List.of(new Request.Generate(prompt, stops, maxNewTokens)), 1, n -> {}).get(0);
+            String text;
+            try (ProgressBar bar = ProgressBar.forConsole("generate", maxNewTokens, false)) {
+                TorchLanguageModel lm = new TorchLanguageModel(model, tokenizer).onGenerationStep(n -> bar.update(n, ""));
+                text = lm.generate(List.of(new Request.Generate(prompt, stops, maxNewTokens)), 1, n -> {}).get(0);
+            }
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("text", text);
@@ -42,7 +46,11 @@ final class TextRequests {
         try (Tokenizer tokenizer = tokenizer(options)) {
             TorchLanguageModel lm = new TorchLanguageModel(model, tokenizer);
             var requests = continuations.stream().map(c -> new Request.Loglikelihood(context, c)).toList();
-            var scores = lm.loglikelihood(requests, 8, n -> {});
+            List<org.crossgen.infer.TokenScorer.LogLikelihood> scores;
+            try (ProgressBar bar = ProgressBar.forConsole("score", requests.size(), false)) {
+                java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+                scores = lm.loglikelihood(requests, 8, n -> bar.update(done.addAndGet(n), ""));
+            }
             ObjectMapper m = new ObjectMapper();
             var arr = m.createArrayNode();
             for (int i = 0; i < scores.size(); i++) {

@@ -19,6 +19,7 @@ public final class GreedyGenerator {
     private final LlamaModel model;
     private final Set<Long> eosIds;
     private final long padId;
+    private java.util.function.IntConsumer steps = n -> {};
 
     /**
      * @param eosIds tokens that end a sequence (not included in the output); empty to ignore EOS
@@ -28,6 +29,12 @@ public final class GreedyGenerator {
         this.model = model;
         this.eosIds = Set.copyOf(eosIds);
         this.padId = padId;
+    }
+
+    /** Receives the number of decoding steps done after each step (a progress bar for long generations). */
+    public GreedyGenerator onStep(java.util.function.IntConsumer listener) {
+        this.steps = listener;
+        return this;
     }
 
     /**
@@ -69,6 +76,7 @@ public final class GreedyGenerator {
                     if (stop.isDone(Arrays.copyOf(generated[b], length[b]))) done[b] = true;
                     all &= done[b];
                 }
+                steps.accept(s + 1);
                 if (all || s == maxNewTokens - 1) break;
                 try (NativeScope step = NativeScope.open()) {
                     long[] feed = new long[n];

@@ -33,6 +33,12 @@ public final class TorchLanguageModel implements LanguageModel {
         this.generator = new GreedyGenerator(model, eos, tokenizer.padId());
     }
 
+    /** Per-step progress of generation (steps done in the batch being decoded). */
+    public TorchLanguageModel onGenerationStep(java.util.function.IntConsumer listener) {
+        generator.onStep(listener);
+        return this;
+    }
+
     public Tokenizer tokenizer() {
         return tokenizer;
     }

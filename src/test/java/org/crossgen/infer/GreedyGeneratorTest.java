@@ -93,4 +93,11 @@ class GreedyGeneratorTest extends StoriesModelTest {
         List<long[]> none = new ArrayList<>(new GreedyGenerator(model, Set.of(), 0).generate(List.of(new long[] {1}), 0, StopCondition.NEVER));
         assertEquals(0, none.get(0).length);
     }
+
+    @Test
+    void stepListenerSeesEveryDecodingStep() {
+        List<Integer> seen = new ArrayList<>();
+        new GreedyGenerator(model, Set.of(), 0).onStep(seen::add).generate(List.of(ref.promptIds()), 6, StopCondition.NEVER);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), seen);
+    }
 }
