@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
-        description = {"Train a causal LM from scratch on raw text (one document per line of .txt, or {\"text\": ...} per line of .jsonl),",
-                "or on the input fields of the shipped training sets (--train-inputs). Uses the mistral-32k tokenizer."})
+        description = {"Train a causal LM from scratch on raw text or on the shipped training sets' inputs.",
+                "--text: one document per line of .txt, or {\"text\": ...} per line of .jsonl; --train-inputs: the input fields",
+                "of the shipped training sets (never test sets). Uses the mistral-32k tokenizer."})
 final class PretrainCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
     @Mixin TrainOptions trainOptions;
