@@ -1,6 +1,5 @@
 package org.crossgen.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,6 +9,7 @@ import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
+import org.crossgen.tensor.FileTrees;
 import org.crossgen.text.Tokenizer;
 import org.crossgen.train.PretrainCorpus;
 import org.crossgen.train.SftExample;
@@ -62,12 +62,8 @@ final class PretrainCommand implements Callable<Integer> {
                 else run.setUp();
                 result = run.train();
             }
-            TrainCommand.publish(result.output(), out);
-            for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-                try (var in = Tokenizer.class.getClassLoader().getResourceAsStream("tokenizers/mistral-32k/" + f)) {
-                    Files.copy(in, out.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            FileTrees.moveContents(result.output(), out);
+            Tokenizer.writeMistral32k(out);
             root.out().printf("pretrained %d steps, final loss %.4f, %.0f tokens/s, %.1f s -> %s%n", result.steps(), result.finalLoss(),
                     result.tokensPerS(), result.wallS(), out);
         }

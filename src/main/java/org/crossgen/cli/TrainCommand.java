@@ -11,6 +11,7 @@ import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
+import org.crossgen.tensor.FileTrees;
 import org.crossgen.text.Tokenizer;
 import org.crossgen.train.SftRun;
 import org.crossgen.train.TrainConfig;
@@ -68,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 if (run.adapter() != null) run.adapter().close();
             }
-            publish(result.output(), out);
+            FileTrees.moveContents(result.output(), out); // the output folder itself is the checkpoint
             copyTokenizer(base, out);
             root.out().printf("trained %d steps, final loss %.4f, %.0f tokens/s, %.1f s -> %s%n", result.steps(), result.finalLoss(),
                     result.tokensPerS(), result.wallS(), out);
@@ -76,13 +77,6 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Moves the final model files up into the output folder, so the folder itself is the checkpoint. */
-    static void publish(Path fin, Path out) throws IOException {
-        try (var files = Files.list(fin)) {
-            for (Path f : files.toList()) Files.move(f, out.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.delete(fin);
-    }
 
     static void copyTokenizer(Path from, Path to) throws IOException {
         for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {

@@ -7,7 +7,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
+import java.util.List;
+import org.crossgen.text.Tokenizer;
+import org.crossgen.tensor.FileTrees;
 
 /**
  * crossgen's built-in base model, shipped on the classpath ({@code models/crossgen-tiny/}) and
@@ -16,13 +18,8 @@ import java.util.Map;
  */
 public final class DefaultModel {
     public static final String NAME = "crossgen-tiny";
-    /** Resource of each unpacked file: the weights and card here, the tokenizer from the shipped mistral-32k. */
-    static final Map<String, String> FILES = Map.of(
-            "config.json", "models/" + NAME + "/config.json",
-            "model.safetensors", "models/" + NAME + "/model.safetensors",
-            "README.md", "models/" + NAME + "/README.md",
-            "tokenizer.json", "tokenizers/mistral-32k/tokenizer.json",
-            "tokenizer_config.json", "tokenizers/mistral-32k/tokenizer_config.json");
+    /** The files shipped under models/crossgen-tiny/; the tokenizer is the shipped mistral-32k. */
+    static final List<String> FILES = List.of("config.json", "model.safetensors", "README.md");
 
     private DefaultModel() {}
 
@@ -40,19 +37,17 @@ public final class DefaultModel {
             if (Files.exists(dir.resolve("model.safetensors"))) return dir;
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), "." + NAME + "-");
-            for (Map.Entry<String, String> f : FILES.entrySet()) {
-                try (InputStream in = DefaultModel.class.getClassLoader().getResourceAsStream(f.getValue())) {
-                    if (in == null) throw new IOException("resource " + f.getValue() + " missing from the classpath");
-                    Files.copy(in, tmp.resolve(f.getKey()));
+            for (String f : FILES) {
+                try (InputStream in = DefaultModel.class.getClassLoader().getResourceAsStream("models/" + NAME + "/" + f)) {
+                    if (in == null) throw new IOException("resource models/" + NAME + "/" + f + " missing from the classpath");
+                    Files.copy(in, tmp.resolve(f));
                 }
             }
+            Tokenizer.writeMistral32k(tmp);
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                // another process unpacked it first
-                try (var s = Files.walk(tmp)) {
-                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                }
+                FileTrees.delete(tmp); // another process unpacked it first
             }
             return dir;
         } catch (IOException e) {

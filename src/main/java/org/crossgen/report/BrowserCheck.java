@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.crossgen.tensor.FileTrees;
 
 /**
  * Opens a report in headless Chromium: reads the page's own self-check (every image decoded, no
@@ -80,9 +81,7 @@ public final class BrowserCheck {
             if (p.exitValue() != 0) throw new IOException("chromium exited " + p.exitValue() + ": " + Files.readString(err));
             return new String[] {Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8)};
         } finally {
-            try (var s = Files.walk(work)) {
-                for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-            }
+            FileTrees.delete(work);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.crossgen.report;
 
+import org.crossgen.tensor.FileTrees;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -362,7 +363,7 @@ public final class StudyReport {
                     StandardCharsets.UTF_8);
             swapInto(tmp, target);
         } finally {
-            deleteRecursively(tmp);
+            FileTrees.delete(tmp);
         }
         return target.resolve(HTML);
     }
@@ -375,7 +376,7 @@ public final class StudyReport {
             move(target, old);
         }
         move(tmp, target);
-        if (old != null) deleteRecursively(old);
+        if (old != null) FileTrees.delete(old);
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -386,10 +387,4 @@ public final class StudyReport {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
 }

@@ -1,12 +1,12 @@
 package org.crossgen.study;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraConfig;
+import org.crossgen.tensor.FileTrees;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.text.Tokenizer;
@@ -54,11 +54,9 @@ public final class SftJobTrainer implements Trainer {
                         adapter.merge();
                     }
                     model.save(outDir);
-                    move(result.output(), outDir.resolve("adapter"));
+                    FileTrees.moveContents(result.output(), outDir.resolve("adapter"));
                 } else {
-                    try (var files = Files.list(result.output())) {
-                        for (Path f : files.toList()) Files.move(f, outDir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    }
+                    FileTrees.moveContents(result.output(), outDir);
                 }
             }
         }
@@ -68,7 +66,7 @@ public final class SftJobTrainer implements Trainer {
         for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
             if (Files.exists(job.baseDir().resolve(f))) Files.copy(job.baseDir().resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
-        deleteTree(work); // checkpoints and optimizer state are not needed once the job is done
+        FileTrees.delete(work); // checkpoints and optimizer state are not needed once the job is done
     }
 
     static TrainConfig config(TrainingJob job, int examples) {
@@ -84,17 +82,4 @@ public final class SftJobTrainer implements Trainer {
                 .build();
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (var files = Files.list(from)) {
-            for (Path f : files.toList()) Files.move(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
 }

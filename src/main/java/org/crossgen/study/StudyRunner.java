@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.Evaluator;
+import org.crossgen.tensor.FileTrees;
 import org.crossgen.tensor.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,7 +168,7 @@ public final class StudyRunner {
             about.put("job", job);
             AtomicFiles.writeString(tmp.resolve(JOB_FILE), new ObjectMapper().findAndRegisterModules()
                     .writerWithDefaultPrettyPrinter().writeValueAsString(about) + "\n");
-            deleteTree(out); // an unfinished folder (no JOB_FILE) from a crash mid-rename
+            FileTrees.delete(out); // an unfinished folder (no JOB_FILE) from a crash mid-rename
             try {
                 Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -177,7 +176,7 @@ public final class StudyRunner {
             }
             return out;
         } finally {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
@@ -200,7 +199,7 @@ public final class StudyRunner {
                 if (cell == null) throw new IllegalStateException("cell " + key + " is in the store's plan but not in this runner's");
                 loaded = cell.modelKey();
                 EvalResult result = evaluator.evaluate(modelRef(cell, jobs), cell);
-                Evaluator.write(result, dir.resolve("cells").resolve(key));
+                result.write(dir.resolve("cells").resolve(key));
                 ok = store.completeCell(key, worker, result, seconds(t0));
                 if (ok) evaluated++;
                 else LOG.warn("cell {}: the claim lapsed while it ran; its result is dropped (another worker has it)", label);
@@ -263,13 +262,6 @@ public final class StudyRunner {
         } catch (IOException e) {
             String h = System.getenv("HOSTNAME");
             return h == null || h.isBlank() ? "localhost" : h;
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
         }
     }
 

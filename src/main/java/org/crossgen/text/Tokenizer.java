@@ -87,12 +87,7 @@ public final class Tokenizer implements AutoCloseable {
         try {
             // DJL reads from a file path, and a classpath resource may live inside a jar.
             Path dir = Files.createTempDirectory("crossgen-mistral-32k");
-            for (String name : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-                try (InputStream in = Tokenizer.class.getClassLoader().getResourceAsStream(MISTRAL_32K + name)) {
-                    if (in == null) throw new IOException("classpath resource missing: " + MISTRAL_32K + name);
-                    Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            writeMistral32k(dir);
             try {
                 return load(dir);
             } finally {
@@ -103,6 +98,16 @@ public final class Tokenizer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the shipped mistral-32k {@code tokenizer.json} and {@code tokenizer_config.json} into {@code dir}. */
+    public static void writeMistral32k(Path dir) throws IOException {
+        for (String name : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
+            try (InputStream in = Tokenizer.class.getClassLoader().getResourceAsStream(MISTRAL_32K + name)) {
+                if (in == null) throw new IOException("classpath resource missing: " + MISTRAL_32K + name);
+                Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 

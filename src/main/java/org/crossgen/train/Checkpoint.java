@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.crossgen.tensor.FileTrees;
 
 /**
  * The checkpoint folders of a run, {@code <out>/checkpoints/step-NNNNNNNN/}, each holding
@@ -50,10 +51,10 @@ final class Checkpoint {
     static Path write(Path root, long step, Contents contents) throws IOException {
         Path target = folder(root, step);
         Path tmp = root.resolve(".tmp-" + target.getFileName());
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         Files.createDirectories(tmp);
         contents.writeTo(tmp);
-        deleteTree(target);
+        FileTrees.delete(target);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -86,22 +87,15 @@ final class Checkpoint {
     static void prune(Path root, int keep) throws IOException {
         if (!Files.isDirectory(root)) return;
         try (Stream<Path> s = Files.list(root)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) deleteTree(p);
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) FileTrees.delete(p);
         }
         List<Path> all = list(root);
-        for (int i = 0; i < all.size() - keep; i++) deleteTree(all.get(i));
+        for (int i = 0; i < all.size() - keep; i++) FileTrees.delete(all.get(i));
     }
 
     static ObjectNode readState(Path folder) throws IOException {
         JsonNode j = JSON.readTree(folder.resolve(STATE).toFile());
         if (!(j instanceof ObjectNode o)) throw new IOException(folder.resolve(STATE) + ": not a JSON object");
         return o;
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
     }
 }

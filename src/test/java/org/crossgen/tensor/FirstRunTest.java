@@ -3,11 +3,9 @@ package org.crossgen.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,12 +31,7 @@ class FirstRunTest {
         int code = p.waitFor();
         assertEquals(0, code, "first run (system libtorch present: " + systemLibtorch + ") exited " + code + ":\n" + out);
         assertTrue(out.contains("libtorch ok: sum(ones(2,2)) = 4.0"), out);
-        deleteTree(cache);
+        FileTrees.delete(cache);
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        }
-    }
 }
