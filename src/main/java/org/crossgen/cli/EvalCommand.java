@@ -77,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
             try (ProgressBar bar = ProgressBar.forConsole(spec.dataset(), evaluator.size(spec), false)) {
                 result = evaluator.run(modelOptions.modelDir().toString(), spec, n -> bar.update(done.addAndGet(n), ""));
             }
-            Evaluator.write(result, out);
+            result.write(out);
             root.out().println(json.writeValueAsString(result.metrics()));
             root.err().println("wrote " + out.resolve(EvalResult.RECORDS) + " and " + EvalResult.SUMMARY);
         }

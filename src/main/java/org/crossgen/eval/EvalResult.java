@@ -27,16 +27,18 @@ public record EvalResult(EvalSpec spec, Map<String, Object> summary, List<Record
         return (Map<String, Object>) summary.get("metrics");
     }
 
-    static void write(EvalResult r, Path dir, ObjectMapper json) throws IOException {
+    /** Writes {@code records.jsonl} and then {@code summary.json} into {@code dir} (the summary marks completion). */
+    public void write(Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
         AtomicFiles.write(dir.resolve(RECORDS), tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                for (RecordResult rec : r.records()) {
+                for (RecordResult rec : records) {
                     w.write(json.writeValueAsString(rec));
                     w.newLine();
                 }
             }
         });
-        AtomicFiles.writeString(dir.resolve(SUMMARY), json.writerWithDefaultPrettyPrinter().writeValueAsString(r.summary()) + "\n");
+        AtomicFiles.writeString(dir.resolve(SUMMARY), json.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
     }
 
     /**

@@ -1,9 +1,6 @@
 package org.crossgen.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -48,8 +45,11 @@ public final class Evaluator {
 
     /** Number of records {@link #run} will evaluate (for progress bars). */
     public int size(EvalSpec spec) {
-        int n = registry.dataset(spec.dataset()).testExamples().size();
-        return spec.limit() == 0 ? n : Math.min(n, spec.limit());
+        return limited(registry.dataset(spec.dataset()).testExamples().size(), spec);
+    }
+
+    private static int limited(int available, EvalSpec spec) {
+        return spec.limit() == 0 ? available : Math.min(available, spec.limit());
     }
 
     public EvalResult run(String modelId, EvalSpec spec, IntConsumer progress) {
@@ -91,7 +91,7 @@ public final class Evaluator {
         PromptTruncator truncator = new PromptTruncator(lm.tokenizer(), budget);
         List<Example> pool = builder.pool(dataset, spec.shots());
         List<Example> tests = dataset.testExamples();
-        int n = size(spec);
+        int n = limited(tests.size(), spec);
         List<Prepared> out = new ArrayList<>(n);
         for (Example record : tests.subList(0, n)) {
             var fit = truncator.fitEval(builder, builder.demonstrations(dataset, pool, record, spec.shots(), sampler), record);
@@ -158,8 +158,4 @@ public final class Evaluator {
         }
     }
 
-    /** Writes {@code records.jsonl} and then {@code summary.json} (the summary marks completion). */
-    public static void write(EvalResult result, Path dir) throws IOException {
-        EvalResult.write(result, dir, new ObjectMapper());
-    }
 }

@@ -178,7 +178,7 @@ public final class CellWorker {
             } else {
                 EvalCell cell = cells.get(key);
                 EvalResult result = evaluator.evaluate(runner.modelRef(cell, jobs), cell);
-                Evaluator.write(result, dir.resolve("cells").resolve(key));
+                result.write(dir.resolve("cells").resolve(key));
                 stored = store.completeCell(key, worker, result, seconds(t0));
             }
             if (!stored) {

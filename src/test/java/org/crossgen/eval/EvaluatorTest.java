@@ -49,7 +49,7 @@ class EvaluatorTest {
     void classificationWritesRecordsAndSummaryThatRescoreIdentically() throws Exception {
         Evaluator ev = new Evaluator(new TorchLanguageModel(model, tokenizer), registry, 8);
         EvalResult r = ev.run("tiny", spec("sentiment/yelp", 2, ScoringMode.FIRST_TOKEN, 50), n -> {});
-        Evaluator.write(r, tmp);
+        r.write(tmp);
         List<String> lines = Files.readAllLines(tmp.resolve(EvalResult.RECORDS));
         assertEquals(50, lines.size());
         JsonNode first = new ObjectMapper().readTree(lines.get(0));
@@ -68,7 +68,7 @@ class EvaluatorTest {
     void generationCutsAtBlankLineAndRescoresIdentically() throws Exception {
         Evaluator ev = new Evaluator(new TorchLanguageModel(model, tokenizer), registry, 8);
         EvalResult r = ev.run("tiny", spec("question/socialqa", 0, ScoringMode.FIRST_TOKEN, 50), n -> {});
-        Evaluator.write(r, tmp);
+        r.write(tmp);
         assertTrue(r.records().stream().noneMatch(x -> x.prediction().contains("\n\n")));
         JsonNode summary = new ObjectMapper().readTree(tmp.resolve(EvalResult.SUMMARY).toFile());
         assertEquals(new ObjectMapper().valueToTree(EvalResult.rescore(tmp, registry)), summary.get("metrics"));

@@ -67,7 +67,7 @@ public final class LlamaModel implements AutoCloseable {
                     linear(p + "mlp.gate_proj", config.mlpBias()), linear(p + "mlp.up_proj", config.mlpBias()),
                     linear(p + "mlp.down_proj", config.mlpBias())));
         }
-        this.rope = new RotaryEmbedding(config);
+        this.rope = new RotaryEmbedding(config, device);
     }
 
     private Linear linear(String name, boolean bias) {

@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 final class RotaryEmbedding {
     private final Tensor invFreq; // (D/2) float32, owned
 
-    RotaryEmbedding(LlamaConfig c) {
+    RotaryEmbedding(LlamaConfig c, org.crossgen.tensor.ComputeDevice device) {
         int dim = c.headDim();
         float[] inv = new float[dim / 2];
         for (int i = 0; i < inv.length; i++) {
@@ -23,14 +23,13 @@ final class RotaryEmbedding {
             double f = 1.0 / (float) Math.pow(c.ropeTheta(), exponent);
             inv[i] = (float) (c.ropeScaling() == null ? f : c.ropeScaling().apply(f));
         }
-        invFreq = Tensor.create(inv, inv.length);
+        invFreq = Tensor.create(inv, inv.length).to(device.device(), ScalarType.Float); // once, on the model's device
         invFreq.retainReference();
     }
 
     /** cos and sin for positions {@code (B, T)}: each {@code (B, 1, T, D)} in {@code dtype}. */
     Tensor[] cosSin(Tensor positions, ScalarType dtype) {
-        Tensor inv = invFreq.device().equals(positions.device()) ? invFreq : invFreq.to(positions.device(), ScalarType.Float);
-        Tensor freqs = positions.to(ScalarType.Float).unsqueeze(-1).mul(inv); // (B, T, D/2)
+        Tensor freqs = positions.to(ScalarType.Float).unsqueeze(-1).mul(invFreq); // (B, T, D/2)
         Tensor emb = cat(new TensorVector(freqs, freqs), -1);                 // (B, T, D)
         return new Tensor[] {emb.cos().to(dtype).unsqueeze(1), emb.sin().to(dtype).unsqueeze(1)};
     }
