@@ -16,7 +16,6 @@ import org.crossgen.study.TrainingJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -25,11 +24,8 @@ final class StudyPlanCommand implements Callable<Integer> {
     @ParentCommand StudyCommand study;
     @Mixin RegistryOptions registryOptions;
 
-    @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
-    Path spec;
+    @Mixin StudySpecOptions specOptions;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Study folder (default: runs/<spec name>).")
-    Path dir;
 
     @Option(names = "--train-tokens-per-s", defaultValue = "2000", paramLabel = "N",
             description = "Assumed training throughput when none is measured yet (default: ${DEFAULT-VALUE}).")
@@ -45,9 +41,9 @@ final class StudyPlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = study.root.out();
-        Path folder = StudyCommand.studyDir(spec, dir);
+        Path folder = specOptions.folder();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(spec, folder, registry, false);
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registry, false);
         CostEstimate cost = CostEstimate.of(plan, registry);
 
         Set<String> doneJobs = new HashSet<>(), doneCells = new HashSet<>();
@@ -60,7 +56,7 @@ final class StudyPlanCommand implements Callable<Integer> {
                 cellRows = store.workRows(ResultStore.Table.CELLS);
             }
         }
-        out.println("study " + spec + " -> " + folder + (ResultStore.exists(folder) ? "" : " (not started)"));
+        out.println("study " + specOptions.spec + " -> " + folder + (ResultStore.exists(folder) ? "" : " (not started)"));
         out.println("training jobs: " + plan.jobs().size() + " (" + count(plan.jobs().stream().map(TrainingJob::key).toList(), doneJobs)
                 + " done)");
         if (!brief) {

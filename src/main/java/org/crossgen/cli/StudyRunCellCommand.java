@@ -16,7 +16,6 @@ import org.crossgen.train.TrainingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run-cell", mixinStandardHelpOptions = true,
@@ -27,11 +26,8 @@ final class StudyRunCellCommand implements Callable<Integer> {
     @Mixin RegistryOptions registryOptions;
     @Mixin WorkerOptions workerOptions;
 
-    @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
-    Path spec;
+    @Mixin StudySpecOptions specOptions;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Study folder (default: runs/<spec name>).")
-    Path dir;
 
     @Option(names = "--phase", required = true, paramLabel = "train|eval", description = "Training jobs or evaluation cells.")
     String phase;
@@ -50,9 +46,9 @@ final class StudyRunCellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StudyPhase p = StudyPhase.parse(phase);
-        Path folder = StudyCommand.studyDir(spec, dir);
+        Path folder = specOptions.folder();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registry, true);
         String key = key(p, plan, index());
         CellWorker.Outcome outcome;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, null)) {
@@ -105,7 +101,7 @@ final class StudyRunCellCommand implements Callable<Integer> {
             source = keys.toString();
         } else {
             list = p.keys(plan);
-            source = "the plan of " + spec + " (" + p.noun + "s)";
+            source = "the plan of " + specOptions.spec + " (" + p.noun + "s)";
         }
         if (i < 0 || i >= list.size()) {
             throw new IllegalArgumentException("index " + i + " is out of range: " + source + " lists " + list.size()

@@ -14,7 +14,6 @@ import org.crossgen.tensor.ComputeDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -24,20 +23,17 @@ final class StudyRunCommand implements Callable<Integer> {
     @Mixin RegistryOptions registryOptions;
     @Mixin WorkerOptions workerOptions;
 
-    @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
-    Path spec;
+    @Mixin StudySpecOptions specOptions;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Study folder (default: runs/<spec name>).")
-    Path dir;
 
 
 
 
     @Override
     public Integer call() throws Exception {
-        Path folder = StudyCommand.studyDir(spec, dir);
+        Path folder = specOptions.folder();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(spec, folder, registry, true);
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registry, true);
         StudyProgressBar bar = new StudyProgressBar(study.root.err());
         Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), bar.trainingListener());
         StudyRun run;

@@ -10,7 +10,6 @@ import org.crossgen.study.StudyPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -21,14 +20,11 @@ final class StudySubmitCommand implements Callable<Integer> {
     @Mixin RegistryOptions registryOptions;
     @Mixin WorkerOptions workerOptions;
 
-    @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
-    Path spec;
+    @Mixin StudySpecOptions specOptions;
 
     @Option(names = "--slurm", required = true, description = "Submit to Slurm (sbatch job arrays); the only scheduler so far.")
     boolean slurm;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Study folder, on a filesystem every node sees (default: runs/<spec name>).")
-    Path dir;
 
     @Option(names = "--partition", paramLabel = "P", description = "Slurm partition.")
     String partition;
@@ -64,15 +60,15 @@ final class StudySubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = study.root.out();
-        Path folder = StudyCommand.studyDir(spec, dir).toAbsolutePath().normalize();
-        StudyPlan plan = StudyCommand.plan(spec, folder, registryOptions.registry(), !dryRun);
-        SlurmSubmitter submitter = new SlurmSubmitter(folder, spec,
+        Path folder = specOptions.folder().toAbsolutePath().normalize();
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registryOptions.registry(), !dryRun);
+        SlurmSubmitter submitter = new SlurmSubmitter(folder, specOptions.spec,
                 new SlurmSubmitter.Resources(partition, gpusPerTask, time, maxParallel, cpusPerTask, mem),
                 new SlurmSubmitter.Worker(launcher(), workerOptions.device, workerOptions.batchSize, workerOptions.leaseMinutes,
                         registryOptions.taskFiles.stream().map(f -> f.toAbsolutePath().normalize()).toList()), SlurmSubmitter.commands());
         SlurmSubmitter.Submission s = submitter.submit(plan, retryFailed, dryRun);
 
-        out.println("study " + spec + " -> " + folder + ": training jobs left " + s.jobsLeft() + "/" + plan.jobs().size()
+        out.println("study " + specOptions.spec + " -> " + folder + ": training jobs left " + s.jobsLeft() + "/" + plan.jobs().size()
                 + ", evaluation cells left " + s.cellsLeft() + "/" + plan.cells().size());
         if (s.arrays().isEmpty()) {
             out.println(retryFailed ? "nothing to retry: no failed, abandoned or left-over work" : "nothing to submit: the study is done");

@@ -1,0 +1,20 @@
+package org.crossgen.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The spec and study folder of {@code study plan}, {@code run}, {@code run-cell} and {@code submit}. */
+final class StudySpecOptions {
+    @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
+    Path spec;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "Study folder (default: runs/<spec name>); for Slurm, on a filesystem every node sees.")
+    Path dir;
+
+    /** {@code --dir}, or {@code runs/<spec name>} under the current directory. */
+    Path folder() {
+        return StudyCommand.studyDir(spec, dir);
+    }
+}
