@@ -9,7 +9,7 @@ import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
-import org.crossgen.tensor.FileTrees;
+import org.crossgen.files.FileTrees;
 import org.crossgen.text.Tokenizer;
 import org.crossgen.train.PretrainCorpus;
 import org.crossgen.train.SftExample;

@@ -11,7 +11,7 @@ import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
-import org.crossgen.tensor.FileTrees;
+import org.crossgen.files.FileTrees;
 import org.crossgen.text.Tokenizer;
 import org.crossgen.train.SftRun;
 import org.crossgen.train.TrainConfig;

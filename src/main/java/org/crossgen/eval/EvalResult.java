@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.crossgen.data.TaskRegistry;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.AtomicFiles;
 
 /**
  * An evaluation's outcome: the summary (configuration + metrics) and every record's result.

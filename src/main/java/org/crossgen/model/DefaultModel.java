@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.crossgen.text.Tokenizer;
-import org.crossgen.tensor.FileTrees;
+import org.crossgen.files.FileTrees;
 
 /**
  * crossgen's built-in base model, shipped on the classpath ({@code models/crossgen-tiny/}) and

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.crossgen.tensor.FileTrees;
+import org.crossgen.files.FileTrees;
 
 /**
  * Opens a report in headless Chromium: reads the page's own self-check (every image decoded, no

@@ -1,6 +1,6 @@
 package org.crossgen.report;
 
-import org.crossgen.tensor.FileTrees;
+import org.crossgen.files.FileTrees;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.AtomicFiles;
 
 /**
  * The identity of a base model folder: a SHA-256 over the name, size and content hash of every

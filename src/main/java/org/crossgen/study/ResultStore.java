@@ -25,7 +25,7 @@ import java.util.function.LongPredicate;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.RecordResult;
 import org.crossgen.report.ResultRow;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.AtomicFiles;
 import org.sqlite.SQLiteConfig;
 
 /**

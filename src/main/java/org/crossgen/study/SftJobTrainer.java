@@ -6,7 +6,7 @@ import java.nio.file.StandardCopyOption;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraConfig;
-import org.crossgen.tensor.FileTrees;
+import org.crossgen.files.FileTrees;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.text.Tokenizer;

@@ -21,7 +21,7 @@ import org.crossgen.report.LossPoint;
 import org.crossgen.report.ModelDrift;
 import org.crossgen.report.ReportInput;
 import org.crossgen.report.StudyReport;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.text.Tokenizer;

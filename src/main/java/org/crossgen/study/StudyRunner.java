@@ -20,8 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.Evaluator;
-import org.crossgen.tensor.FileTrees;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.FileTrees;
+import org.crossgen.files.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

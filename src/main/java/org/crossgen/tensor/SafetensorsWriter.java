@@ -1,5 +1,6 @@
 package org.crossgen.tensor;
 
+import org.crossgen.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.crossgen.tensor.FileTrees;
+import org.crossgen.files.FileTrees;
 
 /**
  * The checkpoint folders of a run, {@code <out>/checkpoints/step-NNNNNNNN/}, each holding

@@ -34,7 +34,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.model.CheckpointFiles;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraAdapter;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.SafetensorsReader;
 import org.crossgen.tensor.SafetensorsWriter;

@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.crossgen.model.CheckpointFiles;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;

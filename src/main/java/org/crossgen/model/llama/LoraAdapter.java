@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.crossgen.tensor.AtomicFiles;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.SafetensorsReader;
 import org.crossgen.tensor.SafetensorsWriter;

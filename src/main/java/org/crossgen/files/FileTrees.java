@@ -1,4 +1,4 @@
-package org.crossgen.tensor;
+package org.crossgen.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
