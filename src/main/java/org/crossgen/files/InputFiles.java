@@ -32,10 +32,21 @@ public final class InputFiles {
      * @throws IOException         when it is a directory, a FIFO, a socket or a device
      */
     public static Path requireRegularFile(Path file, String what) throws IOException {
-        if (Files.isRegularFile(file)) return file;
-        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, what + " not found");
-        if (Files.isDirectory(file)) throw new IOException(file + ": " + what + " is a directory, expected a file");
-        throw new IOException(file + ": " + what + " is not a regular file (a FIFO, socket or device); crossgen reads only regular files");
+        String why = notRegular(file);
+        if (why == null) return file;
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, what + " " + why);
+        throw new IOException(file + ": " + what + " " + why);
+    }
+
+    /**
+     * Why {@code file} cannot be read as an input, e.g. {@code "is a directory, expected a file"};
+     * null when it is a regular file (links followed).
+     */
+    public static String notRegular(Path file) {
+        if (Files.isRegularFile(file)) return null;
+        if (!Files.exists(file)) return "not found";
+        if (Files.isDirectory(file)) return "is a directory, expected a file";
+        return "is not a regular file (a FIFO, socket or device); crossgen reads only regular files";
     }
 
     /** {@link #requireRegularFile}, then a stream over its bytes. */
@@ -71,9 +82,13 @@ public final class InputFiles {
         return o;
     }
 
-    /** Jackson's own words, without the placeholder it writes where it does not quote the source. */
+    /**
+     * Jackson's own words for a JSON or YAML parse error, without the placeholder it writes where
+     * it does not quote the source, and with its duplicate-key message in the user's terms.
+     */
     public static String message(JsonProcessingException e) {
-        return e.getOriginalMessage().replace("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "[");
+        String m = e.getOriginalMessage().replace("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "[");
+        return m.startsWith("Duplicate field ") ? "duplicate key " + m.substring("Duplicate field ".length()) : m;
     }
 
     private static String at(JsonLocation loc) {

@@ -120,7 +120,7 @@ public final class SafetensorsReader implements AutoCloseable {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getCharOffset() < 0 ? "" : " (at character " + at.getCharOffset() + " of the header)";
             if (e.getOriginalMessage().startsWith("Duplicate field")) {
-                throw new SafetensorsFormatException(file, "the header names a tensor twice" + where + ": " + e.getOriginalMessage());
+                throw new SafetensorsFormatException(file, "the header names a tensor twice" + where + ": " + InputFiles.message(e));
             }
             throw new SafetensorsFormatException(file, "not a safetensors file: its header is not valid JSON" + where);
         } catch (IOException e) {

@@ -64,7 +64,7 @@ class HostileSafetensorsTest {
         String e = openError("""
                 {"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
                  "a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}""", 16);
-        assertEquals("the header names a tensor twice (at character 66 of the header): Duplicate field 'a'" + where(), e);
+        assertEquals("the header names a tensor twice (at character 66 of the header): duplicate key 'a'" + where(), e);
     }
 
     @Test
