@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.files.AtomicFiles;
 import org.crossgen.files.FileTrees;
+import org.crossgen.files.InputFiles;
 
 /**
  * An evaluation's outcome: the summary (configuration + metrics) and every record's result.
@@ -74,10 +75,10 @@ public record EvalResult(EvalSpec spec, Map<String, Object> summary, List<Record
      */
     public static Map<String, Object> rescore(Path dir, TaskRegistry registry) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        JsonNode summary = json.readTree(dir.resolve(SUMMARY).toFile());
+        JsonNode summary = InputFiles.readJsonObject(dir.resolve(SUMMARY), "evaluation summary");
         List<RecordResult> records = new ArrayList<>();
         int line = 0;
-        for (String text : Files.readAllLines(dir.resolve(RECORDS), StandardCharsets.UTF_8)) {
+        for (String text : Files.readAllLines(InputFiles.requireRegularFile(dir.resolve(RECORDS), "evaluation records"), StandardCharsets.UTF_8)) {
             line++;
             if (text.isBlank()) continue;
             try {

@@ -45,6 +45,8 @@ public record LlamaConfig(
 
     public static final List<String> MODEL_TYPES = List.of("llama", "mistral", "qwen2");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** 2^24 positions; Llama 4 Scout, the longest-context open model, has 10M. */
+    static final int MAX_POSITIONS = 1 << 24;
 
     public LlamaConfig {
         if (!MODEL_TYPES.contains(modelType)) {
@@ -58,6 +60,10 @@ public record LlamaConfig(
         positive("num_key_value_heads", numKvHeads);
         positive("head_dim", headDim);
         positive("max_position_embeddings", maxPositions);
+        // the one size no weight checks; generation allocates by it, so it gets a bound (the longest contexts are ~10M)
+        if (maxPositions > MAX_POSITIONS) {
+            throw new IllegalArgumentException("field 'max_position_embeddings' must be at most " + MAX_POSITIONS + ", got " + maxPositions);
+        }
         if (numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException("num_attention_heads (" + numHeads + ") must be a multiple of "
                     + "num_key_value_heads (" + numKvHeads + ")");
