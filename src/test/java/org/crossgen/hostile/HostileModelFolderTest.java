@@ -49,6 +49,14 @@ class HostileModelFolderTest {
     }
 
     @Test
+    void anAbsurdContextLengthIsRefused() throws IOException {
+        Path dir = smallModel(tmp.resolve("m"));
+        editConfig(dir, c -> c.put("max_position_embeddings", 2_000_000_000));
+        assertEquals(dir.resolve("config.json") + ": field 'max_position_embeddings' must be at most 16777216, got 2000000000",
+                loadError(dir));
+    }
+
+    @Test
     void aNegativeNormEpsilonIsRefused() throws IOException {
         Path dir = smallModel(tmp.resolve("m"));
         editConfig(dir, c -> c.put("rms_norm_eps", -1e-5));
