@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.files.InputFiles;
 import org.crossgen.study.CellWorker;
 import org.crossgen.study.StudyPhase;
 import org.crossgen.study.StudyPlan;
@@ -97,7 +98,7 @@ final class StudyRunCellCommand implements Callable<Integer> {
         List<String> list;
         String source;
         if (keys != null) {
-            list = Files.readAllLines(keys, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(String::strip).toList();
+            list = Files.readAllLines(InputFiles.requireRegularFile(keys, "keys file"), StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(String::strip).toList();
             source = keys.toString();
         } else {
             list = p.keys(plan);

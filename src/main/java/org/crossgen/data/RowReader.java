@@ -14,9 +14,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.crossgen.files.InputFiles;
 
 /**
  * Reads a {@link DataFile} into raw rows (one JSON node per record), before any check against a
@@ -25,7 +28,10 @@ import java.util.List;
  * columns) is reported in {@code problems} and left out.
  */
 final class RowReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A record with a key twice has no single meaning: refuse it rather than keep the last value. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Excel's "CSV UTF-8" and some editors start a file with a byte-order mark; it is not part of the first field. */
+    private static final String BOM = "\uFEFF";
 
     private RowReader() {}
 
@@ -43,11 +49,13 @@ final class RowReader {
     record Row(int position, JsonNode node) {}
 
     private static String text(DataFile file) {
+        requireRegularFile(file);
         try (InputStream in = file.url().openStream()) {
             byte[] bytes = in.readAllBytes();
-            return StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
+            return text.startsWith(BOM) ? text.substring(1) : text;
         } catch (FileNotFoundException e) {
             throw fatal(file, -1, "file not found (" + file.url() + ")");
         } catch (CharacterCodingException e) {
@@ -55,6 +63,23 @@ final class RowReader {
         } catch (IOException e) {
             throw new UncheckedIOException(file.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A file on disk must be a regular file: a FIFO would block the read forever, and a directory's
+     * URL reads as a listing of its names. (Classpath resources are the shipped files.)
+     */
+    private static void requireRegularFile(DataFile file) {
+        if (!file.url().getProtocol().equals("file")) return;
+        Path path;
+        try {
+            path = Path.of(file.url().toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return; // not a plain file path; opening it reports the problem
+        }
+        String why = InputFiles.notRegular(path);
+        if (why == null) return;
+        throw fatal(file, -1, why.equals("not found") ? "file not found (" + file.url() + ")" : why);
     }
 
     private static List<Row> jsonArray(DataFile file, String text) {
@@ -72,7 +97,7 @@ final class RowReader {
                 }
                 if (p.nextToken() != null) throw fatal(file, -1, "text after the closing ']' at " + where(p.currentLocation()));
             } catch (JsonProcessingException e) {
-                throw fatal(file, rows.size(), "malformed JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage());
+                throw fatal(file, rows.size(), "malformed JSON at " + where(e.getLocation()) + ": " + InputFiles.message(e));
             }
         } catch (IOException e) {
             throw fatal(file, rows.size(), "malformed JSON: " + e.getMessage());
@@ -88,7 +113,7 @@ final class RowReader {
             try {
                 rows.add(new Row(rows.size(), MAPPER.readTree(lines[i])));
             } catch (JsonProcessingException e) {
-                throw fatal(file, rows.size(), "malformed JSON on line " + (i + 1) + ": " + e.getOriginalMessage());
+                throw fatal(file, rows.size(), "malformed JSON on line " + (i + 1) + ": " + InputFiles.message(e));
             }
         }
         return rows;
@@ -103,6 +128,9 @@ final class RowReader {
         }
         if (table.isEmpty()) throw fatal(file, -1, "CSV needs a header row");
         List<String> header = table.get(0);
+        for (int c = 0; c < header.size(); c++) {
+            if (header.indexOf(header.get(c)) != c) throw fatal(file, -1, "the CSV header names column '" + header.get(c) + "' twice");
+        }
         List<Row> rows = new ArrayList<>();
         int position = -1;
         for (List<String> cells : table.subList(1, table.size())) {

@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 /**
  * Reads one split file and checks every record against its task.
  *
- * <p>Errors (the record is left out and a run must not start): a missing or non-string field, an
+ * <p>Errors (the record is left out and a run must not start): a file without records, a missing or non-string field, an
  * output outside the label set, an empty generation target, a non-integer or repeated
  * {@code idx}. Warnings (the record is kept): an empty input field, a field the task does not
  * use, and the paper's unlabelled "-" output in a test file (scored as wrong; in a training or
@@ -33,7 +33,12 @@ final class SplitReader {
         List<Problem> problems = new ArrayList<>();
         List<Example> examples = new ArrayList<>();
         Map<Long, Integer> positionOfIdx = new HashMap<>();
-        for (RowReader.Row row : RowReader.read(file, problems)) {
+        List<RowReader.Row> rows = RowReader.read(file, problems);
+        if (rows.isEmpty() && problems.isEmpty()) {
+            // valid as a file, useless as a split: a run would fail later with "no examples to score"
+            problems.add(Problem.error(file.name(), -1, "no records" + (file.format() == DataFile.Format.CSV ? " (only a header row)" : "")));
+        }
+        for (RowReader.Row row : rows) {
             Example e = example(task, split, file, row, problems, positionOfIdx);
             if (e != null) examples.add(e);
         }

@@ -1,5 +1,8 @@
 package org.crossgen.data;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.crossgen.files.InputFiles;
 
 /**
  * A task file: YAML that defines a task and its datasets, or adds datasets to a known task. A
@@ -40,7 +44,8 @@ final class TaskFile {
     static final List<String> TASK_KEYS = List.of("task", "fields", "labels", "metrics", "templates", "datasets");
     static final List<String> DATASET_KEYS = List.of("name", "test", "demos", "train_<size>");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice is an error: YAML would silently keep the last value. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** One document: the task it names, the task itself when the document defines it (else null), its datasets. */
     record Entry(String taskName, Task newTask, List<DatasetSpec> datasets) {}
@@ -73,12 +78,16 @@ final class TaskFile {
         List<Entry> entries = new ArrayList<>();
         try (InputStream in = url.openStream(); MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(in)) {
             int doc = 0;
-            while (docs.hasNext()) {
-                JsonNode node = docs.next();
+            while (docs.hasNextValue()) { // unlike hasNext(), reports a parse error as the IOException it is
+                JsonNode node = docs.nextValue();
                 doc++;
                 if (node == null || node.isNull() || node.isMissingNode()) continue;
                 entries.add(entry(node, doc));
             }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(displayName + ": " + (at == null ? "" : "line " + at.getLineNr() + ": ")
+                    + "not valid YAML: " + InputFiles.message(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(displayName + ": cannot read task file: " + e.getMessage(), e);
         }

@@ -2,13 +2,13 @@ package org.crossgen.data;
 
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.crossgen.files.InputFiles;
 
 /**
  * The tasks and datasets crossgen knows: the paper's (shipped on the classpath) plus any added
@@ -39,7 +39,8 @@ public final class TaskRegistry {
 
     /** This registry plus the tasks and datasets of the task file at {@code yaml}. */
     public TaskRegistry withTaskFile(Path yaml) {
-        if (!Files.isRegularFile(yaml)) throw new IllegalArgumentException("task file not found: " + yaml);
+        String why = InputFiles.notRegular(yaml);
+        if (why != null) throw new IllegalArgumentException("task file " + why + ": " + yaml);
         Path parent = yaml.getParent();
         try {
             return with(new TaskFile(yaml.toString(), yaml.toUri().toURL(), parent == null ? "" : parent + "/"));

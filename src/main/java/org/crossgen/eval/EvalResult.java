@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.files.AtomicFiles;
+import org.crossgen.files.FileTrees;
+import org.crossgen.files.InputFiles;
 
 /**
  * An evaluation's outcome: the summary (configuration + metrics) and every record's result.
@@ -21,24 +25,48 @@ import org.crossgen.files.AtomicFiles;
 public record EvalResult(EvalSpec spec, Map<String, Object> summary, List<RecordResult> records) {
     public static final String RECORDS = "records.jsonl";
     public static final String SUMMARY = "summary.json";
+    private static final String STAGING = ".eval-";
 
     @SuppressWarnings("unchecked")
     public Map<String, Object> metrics() {
         return (Map<String, Object>) summary.get("metrics");
     }
 
-    /** Writes {@code records.jsonl} and then {@code summary.json} into {@code dir} (the summary marks completion). */
+    /**
+     * Writes {@code records.jsonl} and {@code summary.json} into {@code dir}, both or neither: each
+     * is written in full (and forced to disk) into a staging folder first, so a failure there (a
+     * full disk, a kill) leaves the folder as it was; then the old summary goes, the records and
+     * the summary move in, summary last. A reader takes the summary as the mark of a complete
+     * pair; only a kill between the two renames can leave records without one.
+     */
     public void write(Path dir) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        AtomicFiles.write(dir.resolve(RECORDS), tmp -> {
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                for (RecordResult rec : records) {
-                    w.write(json.writeValueAsString(rec));
-                    w.newLine();
+        Files.createDirectories(dir);
+        try (Stream<Path> stale = Files.list(dir)) { // staging folders of a write that was killed
+            for (Path p : stale.filter(p -> p.getFileName().toString().startsWith(STAGING)).toList()) FileTrees.delete(p);
+        }
+        Path staging = Files.createTempDirectory(dir, STAGING);
+        try {
+            AtomicFiles.write(staging.resolve(RECORDS), tmp -> {
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    for (RecordResult rec : records) {
+                        w.write(json.writeValueAsString(rec));
+                        w.newLine();
+                    }
                 }
+            });
+            AtomicFiles.writeString(staging.resolve(SUMMARY), json.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+            Files.deleteIfExists(dir.resolve(SUMMARY));
+            try {
+                Files.move(staging.resolve(RECORDS), dir.resolve(RECORDS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(staging.resolve(SUMMARY), dir.resolve(SUMMARY), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.deleteIfExists(dir.resolve(RECORDS)); // records without their summary would read as a complete result
+                throw e;
             }
-        });
-        AtomicFiles.writeString(dir.resolve(SUMMARY), json.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+        } finally {
+            FileTrees.delete(staging);
+        }
     }
 
     /**
@@ -47,10 +75,10 @@ public record EvalResult(EvalSpec spec, Map<String, Object> summary, List<Record
      */
     public static Map<String, Object> rescore(Path dir, TaskRegistry registry) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        JsonNode summary = json.readTree(dir.resolve(SUMMARY).toFile());
+        JsonNode summary = InputFiles.readJsonObject(dir.resolve(SUMMARY), "evaluation summary");
         List<RecordResult> records = new ArrayList<>();
         int line = 0;
-        for (String text : Files.readAllLines(dir.resolve(RECORDS), StandardCharsets.UTF_8)) {
+        for (String text : Files.readAllLines(InputFiles.requireRegularFile(dir.resolve(RECORDS), "evaluation records"), StandardCharsets.UTF_8)) {
             line++;
             if (text.isBlank()) continue;
             try {

@@ -5,17 +5,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
 import org.crossgen.model.llama.KvCache;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batched greedy decoding with a KV cache. Prompts are left-padded with per-token positions and
  * masks, so a prompt decodes to the same tokens alone or in any batch.
  */
 public final class GreedyGenerator {
+    private static final Logger log = LoggerFactory.getLogger(GreedyGenerator.class);
     private final LlamaModel model;
     private final Set<Long> eosIds;
     private final long padId;
@@ -45,6 +49,7 @@ public final class GreedyGenerator {
      */
     public List<long[]> generate(List<long[]> prompts, int maxNewTokens, StopCondition stop) {
         if (maxNewTokens < 0) throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
+        maxNewTokens = withinPositions(prompts, maxNewTokens);
         int n = prompts.size();
         List<long[]> out = new ArrayList<>();
         long[][] generated = new long[n][maxNewTokens];
@@ -91,9 +96,25 @@ public final class GreedyGenerator {
         return out;
     }
 
+    /**
+     * {@code maxNewTokens}, or fewer when the longest prompt plus them would pass the model's
+     * {@code max_position_embeddings}: positions beyond it were never trained (and a request for
+     * a million tokens must not allocate for a million), so generation stops there, with a note.
+     */
+    private int withinPositions(List<long[]> prompts, int maxNewTokens) {
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        int room = Math.max(0, model.config().maxPositions() - longest);
+        if (maxNewTokens <= room) return maxNewTokens;
+        log.warn("generating at most {} new tokens, not {}: the model's max_position_embeddings is {} and the longest prompt "
+                + "has {} tokens", room, maxNewTokens, model.config().maxPositions(), longest);
+        return room;
+    }
+
     /** argmax over the vocabulary of the logits of hidden states {@code (B, 1, C)}. */
     private long[] argmaxLast(Tensor lastHidden) {
         Tensor logits = model.logits(lastHidden.select(1, 0));        // (B, V)
-        return Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+        T_TensorTensor_T best = logits.max(1, false);                  // max, not argmax: a NaN logit shows in the value
+        NanLogits.check(Tensors.toFloats(best.get0()));
+        return Tensors.toLongs(best.get1());
     }
 }

@@ -73,6 +73,7 @@ public final class TokenScorer {
                 sum += logp[b * width + j];
                 greedy &= argmax[b * width + j] == targets[b * width + j];
             }
+            NanLogits.check(sum);
             out[b] = new LogLikelihood(sum, cont, greedy);
         }
         return out;
@@ -105,6 +106,7 @@ public final class TokenScorer {
             Tensor logits = model.logits(h.gather(1, idx).squeeze(1));                                       // (B, V)
             Tensor picked = logits.index_select(1, Tensor.create(candidates).to(dev, ScalarType.Long));      // (B, K)
             float[] flat = Tensors.toFloats(picked);
+            NanLogits.check(flat);
             float[][] out = new float[n][candidates.length];
             for (int b = 0; b < n; b++) System.arraycopy(flat, b * candidates.length, out[b], 0, candidates.length);
             return out;

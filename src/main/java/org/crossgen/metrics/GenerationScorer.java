@@ -24,7 +24,12 @@ public final class GenerationScorer {
         List<String> references = new ArrayList<>(pairs.size());
         List<String> hypotheses = new ArrayList<>(pairs.size());
         for (TextPair pair : pairs) {
-            Map<RougeType, RougeScore> r = rouge.score(pair.reference(), pair.hypothesis());
+            Map<RougeType, RougeScore> r;
+            try {
+                r = rouge.score(pair.reference(), pair.hypothesis());
+            } catch (IllegalArgumentException e) { // texts too long to score: say which pair
+                throw new IllegalArgumentException("pair " + (perPair.size() + 1) + " of " + pairs.size() + ": " + e.getMessage(), e);
+            }
             perPair.add(new PairScores(r.get(RougeType.ROUGE1).f1(), r.get(RougeType.ROUGE2).f1(),
                     r.get(RougeType.ROUGE_L).f1(), r.get(RougeType.ROUGE_LSUM).f1(),
                     Bleu.sentenceScore(pair.hypothesis(), pair.reference()).score()));

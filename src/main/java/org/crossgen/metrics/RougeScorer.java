@@ -25,6 +25,12 @@ import java.util.Set;
  * Thread-safe: a scorer holds only immutable configuration.
  */
 public final class RougeScorer {
+    /**
+     * ROUGE-Lsum compares every reference line with every hypothesis line, a few microseconds a
+     * pair: beyond 10^7 pairs (e.g. two texts of 3,000+ lines each) it is refused.
+     */
+    static final long MAX_SENTENCE_PAIRS = 10_000_000L;
+
     private final Set<RougeType> types;
     private final RougeTokenizer tokenizer;
 
@@ -94,15 +100,23 @@ public final class RougeScorer {
         int refTokens = refSentences.stream().mapToInt(List::size).sum();
         int hypTokens = hypSentences.stream().mapToInt(List::size).sum();
         if (refTokens == 0 || hypTokens == 0) return RougeScore.ZERO;
+        // Lines without tokens (punctuation only) have no LCS; leaving them out keeps them from costing a pass each.
+        List<List<String>> refs = refSentences.stream().filter(s -> !s.isEmpty()).toList();
+        List<List<String>> hyps = hypSentences.stream().filter(s -> !s.isEmpty()).toList();
+        Lcs.requireFeasible(refTokens, hypTokens); // the LCS tables below cover refTokens·hypTokens cells in all
+        if ((long) refs.size() * hyps.size() > MAX_SENTENCE_PAIRS) {
+            throw new IllegalArgumentException("texts of " + refs.size() + " and " + hyps.size() + " lines: ROUGE-Lsum would "
+                    + "compare " + (long) refs.size() * hyps.size() + " pairs of lines, more than the limit of 10^7");
+        }
 
         // Tokens still available to be counted as hits on each side, so that a token in several
         // unions is not counted more often than it occurs.
         Map<String, Integer> refLeft = tokenCounts(refSentences);
         Map<String, Integer> hypLeft = tokenCounts(hypSentences);
         int hits = 0;
-        for (List<String> ref : refSentences) {
+        for (List<String> ref : refs) {
             boolean[] inUnion = new boolean[ref.size()];
-            for (List<String> hyp : hypSentences) {
+            for (List<String> hyp : hyps) {
                 for (int i : Lcs.refIndices(ref, hyp)) inUnion[i] = true;
             }
             for (int i = 0; i < ref.size(); i++) {

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 import org.crossgen.files.AtomicFiles;
+import org.crossgen.files.InputFiles;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.SafetensorsReader;
 import org.crossgen.tensor.SafetensorsWriter;
@@ -36,10 +39,18 @@ public final class CheckpointFiles {
      */
     public static Map<String, Tensor> read(Path dir, String single, String index) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Path file : files(dir, single, index)) {
-            try (SafetensorsReader reader = SafetensorsReader.open(file)) {
-                for (String name : reader.infos().keySet()) out.put(name, reader.tensor(name));
+        try {
+            for (Path file : files(dir, single, index)) {
+                try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+                    for (String name : reader.infos().keySet()) {
+                        if (out.containsKey(name)) throw new IOException(file + ": tensor " + name + " is also in an earlier shard");
+                        out.put(name, reader.tensor(name));
+                    }
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            out.values().forEach(NativeScope::release);
+            throw e;
         }
         return out;
     }
@@ -50,19 +61,7 @@ public final class CheckpointFiles {
         Path one = dir.resolve(single);
         if (Files.exists(one)) return List.of(one);
         Path idx = dir.resolve(index);
-        if (Files.exists(idx)) {
-            JsonNode map = JSON.readTree(idx.toFile()).get("weight_map");
-            if (map == null || !map.isObject()) throw new IOException(idx + ": no \"weight_map\" object");
-            List<Path> shards = new ArrayList<>();
-            for (JsonNode f : (Iterable<JsonNode>) () -> map.elements()) {
-                Path shard = dir.resolve(f.asText());
-                if (!shards.contains(shard)) {
-                    if (!Files.exists(shard)) throw new NoSuchFileException(shard.toString(), null, "shard named in " + idx + " is missing");
-                    shards.add(shard);
-                }
-            }
-            return shards;
-        }
+        if (Files.exists(idx)) return shards(dir, idx);
         try (Stream<Path> s = Files.list(dir)) {
             List<String> pickles = s.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".bin") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".ckpt")).sorted().toList();
@@ -72,6 +71,45 @@ public final class CheckpointFiles {
             }
         }
         throw new NoSuchFileException(one.toString(), null, "no " + single + " or " + index + " in the model folder");
+    }
+
+    /**
+     * The distinct shard files an index names, in order. A shard must be a relative path that stays
+     * inside the model folder: an index is data, and must not make crossgen open {@code /etc/passwd}.
+     * (Only the name is checked, not where links lead: Hugging Face's cache links shards to blobs.)
+     */
+    private static List<Path> shards(Path dir, Path idx) throws IOException {
+        JsonNode map = InputFiles.readJson(idx, "weight index").get("weight_map");
+        if (map == null || !map.isObject()) throw new IOException(idx + ": no \"weight_map\" object");
+        Path root = dir.toAbsolutePath().normalize();
+        List<Path> shards = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode f = e.getValue();
+            if (!f.isTextual() || f.asText().isEmpty()) {
+                throw new IOException(idx + ": weight_map[\"" + e.getKey() + "\"] must be a shard file name, got " + f);
+            }
+            if (!insideFolder(root, f.asText())) {
+                throw new IOException(idx + ": weight_map[\"" + e.getKey() + "\"] names " + f + ", outside the model folder; "
+                        + "shards must be files inside it");
+            }
+            Path shard = dir.resolve(f.asText()).normalize();
+            if (!shards.contains(shard)) {
+                if (!Files.exists(shard)) throw new NoSuchFileException(shard.toString(), null, "shard named in " + idx + " is missing");
+                shards.add(shard);
+            }
+        }
+        return shards;
+    }
+
+    private static boolean insideFolder(Path root, String name) {
+        try {
+            Path p = Path.of(name);
+            Path resolved = root.resolve(p).normalize();
+            return !p.isAbsolute() && resolved.startsWith(root) && !resolved.equals(root);
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.crossgen.study;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.crossgen.data.Dataset;
+import org.crossgen.data.DatasetFormatException;
 import org.crossgen.data.Task;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.files.InputFiles;
 import org.crossgen.tensor.DType;
 
 /**
@@ -39,7 +43,8 @@ final class SpecReader {
     static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
     static final List<String> SAMPLERS = List.of("paper", "random");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice is an error: YAML keeps the last value, so a trailing "methods: [base]" would drop all training. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path file;
     private final String name;
@@ -64,6 +69,7 @@ final class SpecReader {
         Map<String, Path> modelDirs = resolveModels(models);
 
         List<String> methods = strings(root, "methods", null);
+        if (methods.isEmpty() && root.hasNonNull("methods")) problem("methods", "needs at least one of " + StudySpec.METHODS);
         for (int i = 0; i < methods.size(); i++) {
             if (!StudySpec.METHODS.contains(methods.get(i))) {
                 problem("methods[" + i + "]", "unknown method '" + methods.get(i) + "', known: " + StudySpec.METHODS);
@@ -94,6 +100,10 @@ final class SpecReader {
             }
         }
 
+        if (trains) {
+            checkRecords("train_datasets", trainSets, d -> trainSizes.stream().filter(d.train()::containsKey).forEach(d::trainExamples));
+        }
+
         List<Integer> ficlShots = List.of();
         if (methods.contains("fticl")) {
             if (!root.has("fticl_shots")) {
@@ -109,6 +119,7 @@ final class SpecReader {
 
         List<String> evalSetIds = evalSets(root.get("eval_sets"));
         List<Dataset> evalSets = datasets(evalSetIds, "eval_sets");
+        checkRecords("eval_sets", evalSets, Dataset::testExamples);
         List<Integer> evalShots = ints(root, "eval_shots", List.of(0), 0);
         checkPools(evalShots, "eval_shots", evalSets);
         List<Integer> templates = ints(root, "templates", List.of(0, 1), 0);
@@ -140,6 +151,8 @@ final class SpecReader {
 
     private JsonNode parse() {
         String text;
+        String why = InputFiles.notRegular(file); // a FIFO would block the read forever
+        if (why != null) throw new StudySpecException(name, List.of(name + ": study spec " + why));
         try {
             text = Files.readString(file);
         } catch (IOException e) {
@@ -151,7 +164,7 @@ final class SpecReader {
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
             throw new StudySpecException(name, List.of(name + ": line " + (at == null ? "?" : at.getLineNr())
-                    + ": not valid YAML: " + e.getOriginalMessage()));
+                    + ": not valid YAML: " + InputFiles.message(e)));
         }
         if (root == null || !root.isObject()) {
             throw new StudySpecException(name, List.of(name + ": a study spec is a YAML mapping of settings, known keys: " + KEYS));
@@ -199,6 +212,7 @@ final class SpecReader {
             problem("eval_sets", "must be \"all\" or a list of test set ids, got " + node);
             return List.of();
         }
+        if (node.isEmpty()) problem("eval_sets", "needs at least one test set id, or \"all\"");
         return strings(node, "eval_sets");
     }
 
@@ -213,6 +227,24 @@ final class SpecReader {
             }
         }
         return out;
+    }
+
+    /**
+     * Each dataset's files that the study reads (per {@code load}) must parse and hold records, so
+     * an empty or broken test set stops the plan instead of a cell hours into the run.
+     */
+    private void checkRecords(String key, List<Dataset> datasets, Consumer<Dataset> load) {
+        for (int i = 0; i < datasets.size(); i++) {
+            Dataset d = datasets.get(i);
+            if (d == null) continue;
+            try {
+                load.accept(d);
+            } catch (DatasetFormatException e) {
+                int more = e.problems().size() - 1;
+                problem(key + "[" + i + "]", d.id() + ": " + e.problems().get(0)
+                        + (more > 0 ? " (and " + more + " more; crossgen data validate " + d.id() + " lists them)" : ""));
+            }
+        }
     }
 
     private static List<Task> tasksOf(List<Dataset> datasets) {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.crossgen.files.InputFiles;
 
 /**
  * A Hugging Face tokenizer ({@code tokenizer.json}) with crossgen's rules for special tokens.
@@ -57,19 +58,24 @@ public final class Tokenizer implements AutoCloseable {
      */
     public static Tokenizer load(Path dir) throws IOException {
         Path json = dir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(json)) throw new IOException("no tokenizer.json in " + dir);
-        ObjectMapper mapper = new ObjectMapper();
-        JsonNode vocab = mapper.readTree(json.toFile());
+        if (!Files.exists(json)) throw new IOException("no tokenizer.json in " + dir);
+        JsonNode vocab = InputFiles.readJson(json, "tokenizer");
         Path configFile = dir.resolve("tokenizer_config.json");
-        JsonNode config = Files.isRegularFile(configFile)
-                ? mapper.readTree(configFile.toFile()) : mapper.createObjectNode();
+        JsonNode config = Files.exists(configFile)
+                ? InputFiles.readJson(configFile, "tokenizer config") : new ObjectMapper().createObjectNode();
 
-        HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
-                .optTokenizerPath(json)
-                .optAddSpecialTokens(false) // BOS is ours to add; the post-processor would add one more
-                .optTruncation(false)
-                .optPadding(false)
-                .build();
+        HuggingFaceTokenizer hf;
+        try {
+            hf = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(json)
+                    .optAddSpecialTokens(false) // BOS is ours to add; the post-processor would add one more
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException | RuntimeException e) { // the native library's message, without its stack
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IOException(json + ": not a Hugging Face tokenizer: " + why, e);
+        }
         try {
             long bos = specialId(vocab, config, "bos_token", "<s>", json);
             long eos = specialId(vocab, config, "eos_token", "</s>", json);

@@ -1,7 +1,5 @@
 package org.crossgen.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.crossgen.files.FileTrees;
+import org.crossgen.files.InputFiles;
 
 /**
  * The checkpoint folders of a run, {@code <out>/checkpoints/step-NNNNNNNN/}, each holding
@@ -34,7 +33,6 @@ final class Checkpoint {
     static final String STATE = "trainer_state.json";
     static final String OPTIMIZER = "optimizer.safetensors";
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Writes one folder's files into {@code tmp}. */
     interface Contents {
@@ -94,8 +92,6 @@ final class Checkpoint {
     }
 
     static ObjectNode readState(Path folder) throws IOException {
-        JsonNode j = JSON.readTree(folder.resolve(STATE).toFile());
-        if (!(j instanceof ObjectNode o)) throw new IOException(folder.resolve(STATE) + ": not a JSON object");
-        return o;
+        return InputFiles.readJsonObject(folder.resolve(STATE), "trainer state");
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.Example;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.files.InputFiles;
 import org.crossgen.text.Tokenizer;
 
 /**
@@ -28,7 +29,7 @@ public final class PretrainCorpus {
         List<String> docs = new ArrayList<>();
         for (Path f : files) {
             int line = 0;
-            for (String s : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            for (String s : Files.readAllLines(InputFiles.requireRegularFile(f, "corpus file"), StandardCharsets.UTF_8)) {
                 line++;
                 if (s.isBlank()) continue;
                 if (f.toString().endsWith(".jsonl")) {

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each kind of broken record gives one problem naming file, record and field. */
 class DatasetValidationTest {
+    /** A file with one valid record, for the files a test does not break. */
+    private static final String ONE = "[{\"input\": \"fine\", \"output\": \"positive\"}]";
+
     @TempDir Path dir;
 
     /** A one-dataset sentiment registry over files written by the test. */
@@ -39,8 +42,8 @@ class DatasetValidationTest {
     @Test
     void truncatedJsonNamesTheRecordWhereItStops() throws IOException {
         write("test.json", "[{\"idx\": 0, \"input\": \"good\", \"output\": \"positive\"}, {\"idx\": 1, \"inp");
-        write("demos.json", "[]");
-        write("train.json", "[]");
+        write("demos.json", ONE);
+        write("train.json", ONE);
         Dataset d = sentiment("test.json", "demos.json", "train.json");
         List<String> problems = validate(d);
         assertEquals(1, problems.size(), problems::toString);
@@ -115,7 +118,7 @@ class DatasetValidationTest {
     @Test
     void missingFileAndWrongTopLevelAreFileErrors() throws IOException {
         write("test.json", "{\"input\": \"a\"}");
-        write("train.json", "[]");
+        write("train.json", ONE);
         List<String> problems = validate(sentiment("test.json", "nowhere.json", "train.json"));
         assertEquals(2, problems.size(), problems::toString);
         assertEquals("ERROR test.json: must be a JSON array of records, starts with {", problems.get(0));

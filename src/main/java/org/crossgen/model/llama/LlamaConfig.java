@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.crossgen.files.InputFiles;
 import org.crossgen.tensor.DType;
 
 /**
@@ -44,20 +45,42 @@ public record LlamaConfig(
 
     public static final List<String> MODEL_TYPES = List.of("llama", "mistral", "qwen2");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** 2^24 positions; Llama 4 Scout, the longest-context open model, has 10M. */
+    static final int MAX_POSITIONS = 1 << 24;
 
     public LlamaConfig {
         if (!MODEL_TYPES.contains(modelType)) {
             throw new IllegalArgumentException("model_type \"" + modelType + "\" is not supported; known: " + MODEL_TYPES);
         }
-        if (numHeads <= 0 || numKvHeads <= 0 || numHeads % numKvHeads != 0) {
-            throw new IllegalArgumentException("num_attention_heads (" + numHeads + ") must be a positive multiple of "
+        positive("vocab_size", vocabSize);
+        positive("hidden_size", hiddenSize);
+        positive("intermediate_size", intermediateSize);
+        positive("num_hidden_layers", numLayers);
+        positive("num_attention_heads", numHeads);
+        positive("num_key_value_heads", numKvHeads);
+        positive("head_dim", headDim);
+        positive("max_position_embeddings", maxPositions);
+        // the one size no weight checks; generation allocates by it, so it gets a bound (the longest contexts are ~10M)
+        if (maxPositions > MAX_POSITIONS) {
+            throw new IllegalArgumentException("field 'max_position_embeddings' must be at most " + MAX_POSITIONS + ", got " + maxPositions);
+        }
+        if (numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + numHeads + ") must be a multiple of "
                     + "num_key_value_heads (" + numKvHeads + ")");
         }
         if (headDim % 2 != 0) throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
-        if (vocabSize <= 0 || hiddenSize <= 0 || intermediateSize <= 0 || numLayers <= 0) {
-            throw new IllegalArgumentException("vocab_size, hidden_size, intermediate_size and num_hidden_layers must be positive");
+        // a negative or zero epsilon turns an all-zero hidden state into NaN logits
+        if (!(rmsNormEps > 0) || Double.isInfinite(rmsNormEps)) {
+            throw new IllegalArgumentException("field 'rms_norm_eps' must be a positive number, got " + rmsNormEps);
+        }
+        if (!(ropeTheta > 0) || Double.isInfinite(ropeTheta)) {
+            throw new IllegalArgumentException("field 'rope_theta' must be a positive number, got " + ropeTheta);
         }
         eosTokenIds = List.copyOf(eosTokenIds);
+    }
+
+    private static void positive(String field, int value) {
+        if (value <= 0) throw new IllegalArgumentException("field '" + field + "' must be a positive integer, got " + value);
     }
 
     public int kvGroups() {
@@ -67,13 +90,8 @@ public record LlamaConfig(
     /** Reads {@code dir/config.json}; errors name the file and the field. */
     public static LlamaConfig read(Path dir) throws IOException {
         Path file = dir.resolve("config.json");
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "no config.json in the model folder " + dir);
-        }
-        if (!(root instanceof ObjectNode obj)) throw new IOException(file + ": expected a JSON object");
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no config.json in the model folder " + dir);
+        ObjectNode obj = InputFiles.readJsonObject(file, "model config");
         try {
             return fromJson(obj);
         } catch (IllegalArgumentException e) {
@@ -88,19 +106,20 @@ public record LlamaConfig(
         if (!act.equals("silu")) throw new IllegalArgumentException("field 'hidden_act': only silu is supported, got " + act);
         int hidden = req(j, "hidden_size");
         int heads = req(j, "num_attention_heads");
+        int headDim = j.hasNonNull("head_dim") ? opt(j, "head_dim", 0) : heads > 0 ? hidden / heads : 0;
         boolean attnBias = j.path("attention_bias").asBoolean(false);
         boolean qwen = type.equals("qwen2");
         return new LlamaConfig(type,
                 req(j, "vocab_size"), hidden, req(j, "intermediate_size"), req(j, "num_hidden_layers"), heads,
-                j.path("num_key_value_heads").asInt(heads),
-                j.hasNonNull("head_dim") ? j.get("head_dim").asInt() : hidden / heads,
-                j.path("rms_norm_eps").asDouble(1e-6),
-                j.path("rope_theta").asDouble(10000.0),
+                opt(j, "num_key_value_heads", heads),
+                headDim,
+                number(j, "rms_norm_eps", 1e-6),
+                number(j, "rope_theta", 10000.0),
                 ropeScaling(j.get("rope_scaling")),
                 j.path("tie_word_embeddings").asBoolean(false),
                 qwen || attnBias, !qwen && attnBias,
                 j.path("mlp_bias").asBoolean(false),
-                j.path("max_position_embeddings").asInt(2048),
+                opt(j, "max_position_embeddings", 2048),
                 j.hasNonNull("bos_token_id") ? j.get("bos_token_id").asInt() : null,
                 eosIds(j.get("eos_token_id")),
                 j.hasNonNull("torch_dtype") ? DType.parse(j.get("torch_dtype").asText()) : DType.FLOAT32,
@@ -129,9 +148,25 @@ public record LlamaConfig(
     }
 
     private static int req(JsonNode j, String field) {
+        if (!j.hasNonNull(field)) throw new IllegalArgumentException("field '" + field + "' is missing");
+        return opt(j, field, 0);
+    }
+
+    /** An integer field; fractions, strings and values beyond int are errors, not truncated. */
+    private static int opt(JsonNode j, String field, int dflt) {
         JsonNode n = j.get(field);
-        if (n == null || !n.canConvertToInt()) throw new IllegalArgumentException("field '" + field + "' is missing or not an integer");
+        if (n == null || n.isNull()) return dflt;
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new IllegalArgumentException("field '" + field + "' must be an integer, got " + n);
+        }
         return n.asInt();
+    }
+
+    private static double number(JsonNode j, String field, double dflt) {
+        JsonNode n = j.get(field);
+        if (n == null || n.isNull()) return dflt;
+        if (!n.isNumber()) throw new IllegalArgumentException("field '" + field + "' must be a number, got " + n);
+        return n.asDouble();
     }
 
     private static String text(JsonNode j, String field, String dflt) {

@@ -1,6 +1,7 @@
 package org.crossgen.model.llama;
 
 import static org.bytedeco.pytorch.global.torch.embedding;
+import static org.bytedeco.pytorch.global.torch.isfinite;
 import static org.bytedeco.pytorch.global.torch.ones;
 import static org.bytedeco.pytorch.global.torch.randn;
 import static org.bytedeco.pytorch.global.torch.rms_norm;
@@ -14,6 +15,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -132,16 +136,14 @@ public final class LlamaModel implements AutoCloseable {
         LlamaConfig c = LlamaConfig.read(dir);
         Map<String, Tensor> raw = CheckpointFiles.read(dir, CheckpointFiles.SINGLE, CheckpointFiles.INDEX);
         try (NativeScope scope = NativeScope.open()) {
+            checkLayerCount(dir, c, raw.keySet());
             Map<String, long[]> want = expectedShapes(c);
             Map<String, Tensor> params = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : want.entrySet()) {
-                Tensor t = raw.get(e.getKey());
-                if (t == null) throw new IOException(dir + ": weight " + e.getKey() + " is missing from the checkpoint");
-                if (!Arrays.equals(t.shape(), e.getValue())) {
-                    throw new IOException(dir + ": weight " + e.getKey() + " has shape " + Arrays.toString(t.shape())
-                            + ", config.json implies " + Arrays.toString(e.getValue()));
-                }
-                params.put(e.getKey(), scope.keep(t.to(device.device(), dtype.scalarType)));
+            try {
+                convert(dir, c, dtype, device, raw, want, params, scope);
+            } catch (IOException e) {
+                params.values().forEach(NativeScope::release);
+                throw e;
             }
             List<String> unused = new ArrayList<>(raw.keySet());
             unused.removeAll(want.keySet());
@@ -150,6 +152,50 @@ public final class LlamaModel implements AutoCloseable {
             return new LlamaModel(c, dtype, device, params);
         } finally {
             raw.values().forEach(NativeScope::release);
+        }
+    }
+
+    /** Each wanted weight, checked and converted, into {@code params} (kept in {@code scope}). */
+    private static void convert(Path dir, LlamaConfig c, DType dtype, ComputeDevice device, Map<String, Tensor> raw,
+                                Map<String, long[]> want, Map<String, Tensor> params, NativeScope scope) throws IOException {
+        for (Map.Entry<String, long[]> e : want.entrySet()) {
+            Tensor t = raw.get(e.getKey());
+            if (t == null) throw new IOException(dir + ": weight " + e.getKey() + " is missing from the checkpoint");
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new IOException(dir + ": weight " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+                        + ", config.json implies " + Arrays.toString(e.getValue()));
+            }
+            Tensor p = scope.keep(t.to(device.device(), dtype.scalarType));
+            params.put(e.getKey(), p);
+            // once per load, so a broken checkpoint fails here instead of giving NaN logits and exit code 0
+            if (!isfinite(p).all().item_bool()) {
+                throw new IOException(dir + ": weight " + e.getKey() + " holds NaN or infinite values"
+                        + (t.scalar_type().intern() == dtype.scalarType ? "" : " (after conversion to " + dtype.torchName() + ")"));
+            }
+        }
+        Tensor head = raw.get("lm_head.weight");
+        long[] embed = want.get("model.embed_tokens.weight");
+        if (c.tieWordEmbeddings() && head != null && !Arrays.equals(head.shape(), embed)) {
+            throw new IOException(dir + ": lm_head.weight has shape " + Arrays.toString(head.shape()) + ", but config.json ties it to "
+                    + "model.embed_tokens.weight " + Arrays.toString(embed) + " (tie_word_embeddings)");
+        }
+    }
+
+    private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d{1,9})\\..*");
+
+    /**
+     * num_hidden_layers against the layers the checkpoint holds, before {@link #expectedShapes}
+     * builds an entry per layer: a config claiming 10^9 layers must fail at once, not fill the heap.
+     */
+    private static void checkLayerCount(Path dir, LlamaConfig c, Set<String> names) throws IOException {
+        int present = 0;
+        for (String n : names) {
+            Matcher m = LAYER.matcher(n);
+            if (m.matches()) present = Math.max(present, Integer.parseInt(m.group(1)) + 1);
+        }
+        if (c.numLayers() > present) {
+            throw new IOException(dir + ": config.json says num_hidden_layers " + c.numLayers() + ", but the checkpoint holds "
+                    + "weights for " + present + " layer(s)");
         }
     }
 
@@ -194,11 +240,28 @@ public final class LlamaModel implements AutoCloseable {
             positions = positions.to(dev, org.bytedeco.pytorch.global.torch.ScalarType.Long);
             if (mask != null) mask = mask.to(dev, org.bytedeco.pytorch.global.torch.ScalarType.Bool);
         }
-        Tensor x = embedding(embed, ids);                                    // (B, T, C)
+        Tensor x = embed(ids);                                               // (B, T, C)
         Tensor[] cs = rope.cosSin(positions, dtype.scalarType);              // (B, 1, T, D) each
         for (DecoderLayer layer : layers) x = layer.forward(x, cs[0], cs[1], mask, cache);
         if (cache != null) cache.advance(ids.size(1));
         return rms_norm(x, new long[] {config.hiddenSize()}, new TensorOptional(finalNorm), new DoubleOptional(config.rmsNormEps()));
+    }
+
+    /**
+     * The embedding lookup. An id outside the vocabulary makes libtorch fail with "index out of
+     * range in self" and a native stack; this names the id instead (checked only on failure, so
+     * the lookup costs nothing more).
+     */
+    private Tensor embed(Tensor ids) {
+        try {
+            return embedding(embed, ids);
+        } catch (RuntimeException e) {
+            long min = ids.min().item_long(), max = ids.max().item_long();
+            long bad = min < 0 ? min : max;
+            if (bad >= 0 && bad < config.vocabSize()) throw e;
+            throw new IllegalArgumentException("token id " + bad + " is outside the model's vocabulary of " + config.vocabSize()
+                    + " ids (vocab_size in config.json)");
+        }
     }
 
     /** The output head: hidden states {@code (..., C)} to logits {@code (..., V)}. */

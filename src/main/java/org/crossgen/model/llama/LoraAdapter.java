@@ -21,6 +21,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.files.AtomicFiles;
+import org.crossgen.files.InputFiles;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.SafetensorsReader;
 import org.crossgen.tensor.SafetensorsWriter;
@@ -122,7 +123,7 @@ public final class LoraAdapter implements AutoCloseable {
     public static LoraConfig readConfig(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG_FILE);
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no " + CONFIG_FILE + " in the adapter folder");
-        JsonNode j = JSON.readTree(file.toFile());
+        JsonNode j = InputFiles.readJsonObject(file, "adapter config");
         String type = j.path("peft_type").asText("");
         if (!type.equals("LORA")) throw new IOException(file + ": peft_type must be \"LORA\", got \"" + type + "\"");
         if (j.path("fan_in_fan_out").asBoolean(false)) throw new IOException(file + ": fan_in_fan_out true is not supported (Llama linears are (out, in))");
