@@ -13,6 +13,7 @@ import org.crossgen.study.ResultStore;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudyStatus;
 import org.crossgen.study.TrainingJob;
+import org.crossgen.study.WorkState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,7 +81,7 @@ final class StudyPlanCommand implements Callable<Integer> {
         double jobSeconds = 0, jobTokens = 0;
         for (ResultStore.WorkRow r : jobRows) {
             Long t = cost.trainTokens().get(r.key());
-            if (r.state().equals("done") && r.elapsedSeconds() != null && t != null && r.elapsedSeconds() > 0) {
+            if (r.state() == WorkState.DONE && r.elapsedSeconds() != null && t != null && r.elapsedSeconds() > 0) {
                 jobSeconds += r.elapsedSeconds();
                 jobTokens += t;
             }
@@ -92,7 +93,7 @@ final class StudyPlanCommand implements Callable<Integer> {
         double cellSeconds = 0, cellRecords = 0;
         for (ResultStore.WorkRow r : cellRows) {
             Integer n = cost.evalRecords().get(r.key());
-            if (r.state().equals("done") && r.elapsedSeconds() != null && n != null) {
+            if (r.state() == WorkState.DONE && r.elapsedSeconds() != null && n != null) {
                 cellSeconds += r.elapsedSeconds();
                 cellRecords += n;
             }

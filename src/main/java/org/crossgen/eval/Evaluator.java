@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.IntConsumer;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.Example;
@@ -65,7 +64,7 @@ public final class Evaluator {
         summary.put("in_domain", dataset.inDomain());
         summary.put("template", spec.template());
         summary.put("shots", spec.shots());
-        summary.put("sampler", spec.sampler());
+        summary.put("sampler", spec.sampler().id());
         summary.put("seed", spec.seed());
         summary.put("scoring", task.isClassification() ? spec.scoring().cliName : "greedy-generation");
         summary.put("max_new_tokens", spec.maxNewTokens());
@@ -85,8 +84,7 @@ public final class Evaluator {
 
     private List<Prepared> prepare(Dataset dataset, EvalSpec spec) {
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), spec.template()));
-        DemonstrationSampler sampler = spec.sampler().equals("paper") ? DemonstrationSampler.paper()
-                : DemonstrationSampler.random(new Random(spec.seed()));
+        DemonstrationSampler sampler = spec.sampler().demonstrations(spec.seed());
         int budget = dataset.task().isClassification() ? spec.maxLength() - 1 : spec.maxLength() - spec.maxNewTokens();
         PromptTruncator truncator = new PromptTruncator(lm.tokenizer(), budget);
         List<Example> pool = builder.pool(dataset, spec.shots());

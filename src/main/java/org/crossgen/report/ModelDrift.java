@@ -11,6 +11,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.study.Method;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
@@ -90,7 +91,7 @@ public final class ModelDrift implements AutoCloseable {
      * one {@link DriftRow#RELATIVE_CHANGE} row per part and one {@link DriftRow#KL} row (omitted
      * when there are no held-out prompts).
      */
-    public List<DriftRow> measure(Path ftDir, String method, String trainDataset, int trainSize, int trainShots, long seed)
+    public List<DriftRow> measure(Path ftDir, Method method, String trainDataset, int trainSize, int trainShots, long seed)
             throws IOException {
         try (LlamaModel ft = LlamaModel.load(ftDir, dtype, device)) {
             List<DriftRow> rows = new ArrayList<>();

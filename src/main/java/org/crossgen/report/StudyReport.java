@@ -21,6 +21,7 @@ import org.crossgen.report.ReportBlock.Figure;
 import org.crossgen.report.ReportBlock.Heading;
 import org.crossgen.report.ReportBlock.Paragraph;
 import org.crossgen.report.ReportBlock.Table;
+import org.crossgen.study.Method;
 
 /**
  * The study's report: a pure function of its result rows (plus, optionally, drift rows and loss
@@ -164,12 +165,12 @@ public final class StudyReport {
 
     /** FT and FTICL of the same training set side by side: one row per (training set, k, test set). */
     private void ftVsFticl(StudyResults r, TaskMatrix m, String slug) {
-        List<ModelKey> ficl = m.models().stream().filter(k -> k.method().equals("fticl")).toList();
+        List<ModelKey> ficl = m.models().stream().filter(k -> k.method() == Method.FTICL).toList();
         if (ficl.isEmpty()) return;
         List<List<Cell>> rows = new ArrayList<>();
         int d = decimals(m.metric());
         for (ModelKey icl : ficl) {
-            ModelKey ft = new ModelKey("ft", icl.trainDataset(), icl.trainSize(), 0);
+            ModelKey ft = new ModelKey(Method.FT, icl.trainDataset(), icl.trainSize(), 0);
             for (String set : m.testSets()) {
                 String style = set.equals(icl.trainDataset()) ? "strong" : "";
                 Estimate ftCell = r.cell(ft, set, m.setting(), m.metric()), iclCell = r.cell(icl, set, m.setting(), m.metric());
@@ -274,8 +275,8 @@ public final class StudyReport {
     }
 
     private void scatter(List<DriftPoint> ps, java.util.function.ToDoubleFunction<DriftPoint> x, String xTitle, String file) {
-        Charts.Series ft = series("FT", ps.stream().filter(p -> p.model().method().equals("ft")).toList(), x);
-        Charts.Series icl = series("FTICL", ps.stream().filter(p -> p.model().method().equals("fticl")).toList(), x);
+        Charts.Series ft = series("FT", ps.stream().filter(p -> p.model().method() == Method.FT).toList(), x);
+        Charts.Series icl = series("FTICL", ps.stream().filter(p -> p.model().method() == Method.FTICL).toList(), x);
         if (ft.x().length + icl.x().length == 0) return;
         blocks.add(new Figure(file, "Out-of-domain gain against " + xTitle + " (one point per fine-tuned model and seed)",
                 Charts.scatter("Out-of-domain gain vs " + xTitle.replaceFirst(" \\(.*|, nats", ""), xTitle, "OOD gain (Δ primary metric)", ft, icl), null));
@@ -288,17 +289,17 @@ public final class StudyReport {
 
     /** Mean relative change per decoder layer, FT models vs FTICL models. */
     private void layerChart(List<DriftRow> drift, String file) {
-        Charts.Series ft = layerMeans("FT (mean over models)", drift, "ft");
-        Charts.Series icl = layerMeans("FTICL (mean over models)", drift, "fticl");
+        Charts.Series ft = layerMeans("FT (mean over models)", drift, Method.FT);
+        Charts.Series icl = layerMeans("FTICL (mean over models)", drift, Method.FTICL);
         if (ft.x().length + icl.x().length == 0) return;
         blocks.add(new Figure(file, "Relative weight change per decoder layer, averaged over the FT and over the FTICL models",
                 Charts.lines("Relative weight change per layer", "decoder layer", "‖ΔW‖ / ‖W‖", ft, icl), null));
     }
 
-    private static Charts.Series layerMeans(String name, List<DriftRow> drift, String method) {
+    private static Charts.Series layerMeans(String name, List<DriftRow> drift, Method method) {
         Map<Integer, double[]> sums = new java.util.TreeMap<>();
         for (DriftRow d : drift) {
-            if (!d.method().equals(method) || !d.measure().equals(DriftRow.RELATIVE_CHANGE) || !d.part().startsWith("layer.")) continue;
+            if (d.method() != method || !d.measure().equals(DriftRow.RELATIVE_CHANGE) || !d.part().startsWith("layer.")) continue;
             double[] s = sums.computeIfAbsent(Integer.parseInt(d.part().substring("layer.".length())), k -> new double[2]);
             s[0] += d.value();
             s[1]++;

@@ -105,8 +105,8 @@ public final class CellWorker {
             if (store.state(table, key).isEmpty()) store.register(plan); // an Indexed Job has no submit step
             if (phase == StudyPhase.EVAL && !cells.get(key).jobKey().isEmpty()) {
                 String jobKey = cells.get(key).jobKey();
-                String jobState = store.state(ResultStore.Table.JOBS, jobKey).orElse("unknown");
-                if (!jobState.equals("done")) {
+                String jobState = store.state(ResultStore.Table.JOBS, jobKey).map(WorkState::sql).orElse("unknown");
+                if (!jobState.equals(WorkState.DONE.sql())) {
                     return new Outcome(Status.BLOCKED, "cell " + label + ": its training job " + jobs.get(jobKey).label()
                             + " (" + jobKey.substring(0, 12) + ") is " + jobState + ", not done; run the training phase first");
                 }
@@ -115,11 +115,11 @@ public final class CellWorker {
             for (boolean first = true; ; first = false) {
                 ResultStore.WorkRow row = store.workRow(table, key).orElseThrow();
                 switch (row.state()) {
-                    case "done" -> {
+                    case DONE -> {
                         return waited ? new Outcome(Status.DONE_ELSEWHERE, label + ": done by worker " + row.worker())
                                 : new Outcome(Status.ALREADY_DONE, label + ": already done (by worker " + row.worker() + "); skipped");
                     }
-                    case "failed" -> {
+                    case FAILED -> {
                         if (!first) return new Outcome(Status.FAILED, label + ": worker " + row.worker() + " failed it: "
                                 + StudyRunner.firstLine(row.error()));
                         store.retry(table, key); // asked to compute it: a failed attempt is retried
@@ -130,12 +130,12 @@ public final class CellWorker {
                     return compute(store, phase, key, label, jobs, cells, row.attempts() + 1);
                 }
                 Optional<ResultStore.WorkRow> holder = store.workRow(table, key);
-                if (holder.isPresent() && holder.get().state().equals("running")
+                if (holder.isPresent() && holder.get().state() == WorkState.RUNNING
                         && store.releaseDead(host, pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) > 0) {
                     log.accept("released the claims of dead workers on " + host);
                     continue;
                 }
-                if (!waited && holder.isPresent() && holder.get().state().equals("running")) {
+                if (!waited && holder.isPresent() && holder.get().state() == WorkState.RUNNING) {
                     log.accept(label + ": held by worker " + holder.get().worker() + "; waiting for its outcome");
                 }
                 waited = true;

@@ -84,7 +84,7 @@ public final class StudyReporter {
     private List<DriftRow> drift(List<TrainingJob> jobs) throws IOException {
         List<DriftRow> rows = new ArrayList<>();
         Map<Path, List<TrainingJob>> byBase = new LinkedHashMap<>();
-        for (TrainingJob j : jobs) byBase.computeIfAbsent(j.baseDir(), k -> new ArrayList<>()).add(j);
+        for (TrainingJob j : jobs) byBase.computeIfAbsent(j.base().dir(), k -> new ArrayList<>()).add(j);
         for (Map.Entry<Path, List<TrainingJob>> e : byBase.entrySet()) {
             List<TrainingJob> missing = new ArrayList<>();
             for (TrainingJob j : e.getValue()) {
@@ -97,7 +97,7 @@ public final class StudyReporter {
             try (Tokenizer tokenizer = Tokenizer.load(e.getKey())) {
                 prompts = ModelDrift.promptIds(tokenizer, heldOutPrompts(), PROMPT_TOKENS);
             }
-            try (ModelDrift d = ModelDrift.against(missing.get(0).baseModel(), e.getKey(), prompts, 8, DType.FLOAT32, device)) {
+            try (ModelDrift d = ModelDrift.against(missing.get(0).base().name(), e.getKey(), prompts, 8, DType.FLOAT32, device)) {
                 for (TrainingJob j : missing) {
                     Path model = dir.resolve("models").resolve(j.key());
                     List<DriftRow> measured = d.measure(model, j.method(), j.trainDataset(), j.trainSize(), j.trainShots(), j.seed());

@@ -215,10 +215,9 @@ public final class StudyRunner {
     }
 
     ModelRef modelRef(EvalCell cell, Map<String, TrainingJob> jobs) {
-        if (cell.jobKey().isEmpty()) return new ModelRef(cell.modelKey(), cell.baseDir(), cell.baseDir(), cell.baseModel());
-        TrainingJob job = jobs.get(cell.jobKey());
-        return new ModelRef(cell.modelKey(), dir.resolve("models").resolve(cell.jobKey()), cell.baseDir(),
-                job == null ? cell.jobKey() : job.label());
+        Path baseDir = cell.base().dir();
+        if (cell.job() == null) return new ModelRef(cell.modelKey(), baseDir, baseDir, cell.base().name());
+        return new ModelRef(cell.modelKey(), dir.resolve("models").resolve(cell.jobKey()), baseDir, cell.job().label());
     }
 
     private static StudyRun outcome(ResultStore store, int trained, int evaluated) throws IOException {
@@ -227,14 +226,14 @@ public final class StudyRunner {
         List<String> failures = new ArrayList<>();
         for (var rows : List.of(jobs, cells)) {
             for (ResultStore.WorkRow r : rows) {
-                if (r.state().equals("failed")) failures.add(r.label() + ": " + firstLine(r.error()));
+                if (r.state() == WorkState.FAILED) failures.add(r.label() + ": " + firstLine(r.error()));
             }
         }
-        return new StudyRun(trained, evaluated, count(jobs, "done"), jobs.size(), count(cells, "done"), cells.size(), failures);
+        return new StudyRun(trained, evaluated, count(jobs, WorkState.DONE), jobs.size(), count(cells, WorkState.DONE), cells.size(), failures);
     }
 
-    private static int count(List<ResultStore.WorkRow> rows, String state) {
-        return (int) rows.stream().filter(r -> r.state().equals(state)).count();
+    private static int count(List<ResultStore.WorkRow> rows, WorkState state) {
+        return (int) rows.stream().filter(r -> r.state() == state).count();
     }
 
     static String firstLine(String s) {

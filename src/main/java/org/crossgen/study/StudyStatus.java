@@ -33,10 +33,10 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
             int d = 0, r = 0, f = 0, l = 0;
             for (ResultStore.WorkRow w : rows) {
                 switch (w.state()) {
-                    case "done" -> d++;
-                    case "running" -> r++;
-                    case "failed" -> f++;
-                    default -> l++;
+                    case DONE -> d++;
+                    case RUNNING -> r++;
+                    case FAILED -> f++;
+                    case PENDING -> l++;
                 }
             }
             return new Counts(d, r, f, l);
@@ -50,8 +50,8 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         List<String> failed = new java.util.ArrayList<>(), running = new java.util.ArrayList<>();
         for (var rows : List.of(jobs, cells)) {
             for (ResultStore.WorkRow w : rows) {
-                if (w.state().equals("failed")) failed.add(w.label() + ": " + StudyRunner.firstLine(w.error()));
-                if (w.state().equals("running")) running.add(w.label() + " (worker " + w.worker() + ", attempt " + w.attempts() + ")");
+                if (w.state() == WorkState.FAILED) failed.add(w.label() + ": " + StudyRunner.firstLine(w.error()));
+                if (w.state() == WorkState.RUNNING) running.add(w.label() + " (worker " + w.worker() + ", attempt " + w.attempts() + ")");
             }
         }
         return new StudyStatus(Counts.of(jobs), Counts.of(cells), eta, failed, running, byHost(jobs, cells));
@@ -62,7 +62,7 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         Map<String, List<ResultStore.WorkRow>> rows = new TreeMap<>();
         for (var list : List.of(jobs, cells)) {
             for (ResultStore.WorkRow w : list) {
-                if (w.worker() == null || w.state().equals("pending")) continue;
+                if (w.worker() == null || w.state() == WorkState.PENDING) continue;
                 int colon = w.worker().lastIndexOf(':');
                 rows.computeIfAbsent(colon < 0 ? w.worker() : w.worker().substring(0, colon), h -> new ArrayList<>()).add(w);
             }
@@ -78,7 +78,7 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         double sum = 0;
         int n = 0;
         for (ResultStore.WorkRow w : rows) {
-            if (!w.state().equals("done") || w.elapsedSeconds() == null) continue;
+            if (w.state() != WorkState.DONE || w.elapsedSeconds() == null) continue;
             sum += w.elapsedSeconds();
             n++;
             double[] g = byKey.computeIfAbsent(byGroup ? w.group() : "", k -> new double[2]);
@@ -87,7 +87,7 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         }
         double eta = 0;
         for (ResultStore.WorkRow w : rows) {
-            if (w.state().equals("done") || w.state().equals("failed")) continue;
+            if (w.state() == WorkState.DONE || w.state() == WorkState.FAILED) continue;
             double[] g = byKey.get(byGroup ? w.group() : "");
             if (g != null) eta += g[0] / g[1];
             else if (n > 0) eta += sum / n;

@@ -54,7 +54,7 @@ class ReportCommandTest {
         Path rows = Files.writeString(dir.resolve("bad.json"), ROWS.replace("\"method\": \"ft\"", "\"method\": \"lora\""));
         CliRun r = CliRun.of("report", rows.toString());
         assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("bad.json, results record 2: method must be base, ft or fticl, got lora"), r.err());
+        assertTrue(r.err().contains("bad.json, results record 2: unknown method \"lora\"; known: [base, ft, fticl]"), r.err());
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.crossgen.tensor.Torch;
 import org.crossgen.testing.TestResources;
 import org.crossgen.text.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
+import org.crossgen.study.Method;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +71,7 @@ class ModelDriftTest {
     private static List<DriftRow> measure(Path ft, int batchSize) throws IOException {
         try (ModelDrift drift = ModelDrift.against("stories260k", TestResources.stories260k(), prompts(), batchSize,
                 DType.FLOAT32, ComputeDevice.CPU)) {
-            return drift.measure(ft, "ft", "summary/xsum", 100, 0, 3);
+            return drift.measure(ft, Method.FT, "summary/xsum", 100, 0, 3);
         }
     }
 
@@ -91,7 +92,7 @@ class ModelDriftTest {
         double all = value(rows, DriftRow.RELATIVE_CHANGE, DriftRow.ALL);
         assertTrue(all > 0 && all < layer2, () -> "all-weights change " + all + " must be in (0, layer.2 = " + layer2 + ")");
         DriftRow first = rows.get(0);
-        assertEquals(List.of("stories260k", "ft", "summary/xsum", 100, 0, 3L),
+        assertEquals(List.of("stories260k", Method.FT, "summary/xsum", 100, 0, 3L),
                 List.of(first.baseModel(), first.method(), first.trainDataset(), first.trainSize(), first.trainShots(), first.seed()));
     }
 

@@ -128,7 +128,7 @@ class CellWorkerTest {
         StudyPlan plan = plan();
         String key = StudyPhase.EVAL.keys(plan).get(1);
         try (ResultStore s = ResultStore.open(dir)) {
-            assertEquals("running", s.state(ResultStore.Table.CELLS, key).orElseThrow());
+            assertEquals(WorkState.RUNNING, s.state(ResultStore.Table.CELLS, key).orElseThrow());
         }
         List<String> lines = new ArrayList<>();
         var ev = new StudyRunnerTest.CountingEvaluator(0);

@@ -169,9 +169,9 @@ class SlurmSubmitterTest {
         assertEquals(List.of(c.get(1), c.get(3), c.get(4)), Files.readAllLines(s.arrays().get(0).keysFile()));
         assertTrue(slurm.scripts.get(0).contains("#SBATCH --array=0-2\n") && !slurm.scripts.get(0).contains("dependency"));
         try (ResultStore store = ResultStore.open(dir)) {
-            assertEquals("pending", store.state(ResultStore.Table.CELLS, c.get(1)).orElseThrow(), "failed is reset for the retry");
-            assertEquals("pending", store.state(ResultStore.Table.CELLS, c.get(4)).orElseThrow(), "a dead local claim is released");
-            assertEquals("running", store.state(ResultStore.Table.CELLS, c.get(2)).orElseThrow());
+            assertEquals(WorkState.PENDING, store.state(ResultStore.Table.CELLS, c.get(1)).orElseThrow(), "failed is reset for the retry");
+            assertEquals(WorkState.PENDING, store.state(ResultStore.Table.CELLS, c.get(4)).orElseThrow(), "a dead local claim is released");
+            assertEquals(WorkState.RUNNING, store.state(ResultStore.Table.CELLS, c.get(2)).orElseThrow());
         }
     }
 

@@ -46,7 +46,7 @@ class StudyEndToEndTest {
             rows = store.rows();
             // the two models answer differently: label scores of the same cell differ
             EvalCell base = plan.cells().get(0), tuned = plan.cells().get(6);
-            assertEquals(base.evalDataset(), tuned.evalDataset());
+            assertEquals(base.eval().dataset(), tuned.eval().dataset());
             assertEquals(5, store.predictions(base.key()).size());
             assertNotEquals(store.predictions(base.key()).get(0).labelScores(), store.predictions(tuned.key()).get(0).labelScores());
         }
@@ -58,7 +58,7 @@ class StudyEndToEndTest {
         }
         assertEquals(List.of("accuracy", "accuracy", "accuracy", "accuracy", "rougeL", "bleu", "rougeL", "bleu"),
                 rows.subList(0, 8).stream().map(ResultRow::metric).toList());
-        assertEquals("ft", rows.get(8).method());
+        assertEquals(Method.FT, rows.get(8).method());
         assertEquals("sentiment/amazon", rows.get(8).trainDataset());
         assertTrue(Files.isRegularFile(dir.resolve("cells").resolve(plan.cells().get(0).key()).resolve("records.jsonl")));
     }
