@@ -42,9 +42,9 @@ final class StudyPlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = study.root.out();
-        Path folder = specOptions.folder();
+        Path folder = specOptions.layout().dir();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registry, false);
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, specOptions.layout(), registry, false);
         CostEstimate cost = CostEstimate.of(plan, registry);
 
         Set<String> doneJobs = new HashSet<>(), doneCells = new HashSet<>();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudyRun;
 import org.crossgen.study.StudyRunner;
@@ -31,18 +32,18 @@ final class StudyRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path folder = specOptions.folder();
+        StudyLayout layout = specOptions.layout();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registry, true);
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, layout, registry, true);
         StudyProgressBar bar = new StudyProgressBar(study.root.err());
         Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), bar.trainingListener());
         StudyRun run;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, bar::record)) {
-            run = new StudyRunner(folder, trainer, evaluator, bar, Duration.ofMinutes(workerOptions.leaseMinutes)).run(plan);
+            run = new StudyRunner(layout, trainer, evaluator, bar, Duration.ofMinutes(workerOptions.leaseMinutes)).run(plan);
         }
         bar.end();
         study.root.out().println(run.summary());
-        Path html = new StudyReporter(folder, registry, ComputeDevice.parse(workerOptions.device)).write(plan);
+        Path html = new StudyReporter(layout, registry, ComputeDevice.parse(workerOptions.device)).write(plan);
         study.root.out().println("report: " + html.toAbsolutePath());
         var browser = org.crossgen.report.BrowserCheck.onPath();
         if (browser.isPresent()) {

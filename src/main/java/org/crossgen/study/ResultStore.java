@@ -58,8 +58,6 @@ import org.sqlite.SQLiteConfig;
  * for parallel workers in one JVM.
  */
 public final class ResultStore implements AutoCloseable {
-    /** The file name in a study folder. */
-    public static final String FILE = "study.db";
 
     /** The two work tables. */
     public enum Table {
@@ -93,7 +91,7 @@ public final class ResultStore implements AutoCloseable {
     /** As {@link #open(Path)}, reading time from {@code clock} (tests move it to expire leases). */
     public static ResultStore open(Path dir, Clock clock) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(FILE);
+        Path file = new StudyLayout(dir).store();
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.DELETE);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -116,7 +114,7 @@ public final class ResultStore implements AutoCloseable {
 
     /** Whether {@code dir} holds a results store. */
     public static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve(FILE));
+        return Files.isRegularFile(new StudyLayout(dir).store());
     }
 
     public Path file() {

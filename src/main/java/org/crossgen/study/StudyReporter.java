@@ -37,15 +37,14 @@ public final class StudyReporter {
     /** Held-out prompts for the KL: the first records of every test set, zero-shot, template 0. */
     static final int PROMPTS_PER_SET = 4;
     static final int PROMPT_TOKENS = 96;
-    static final String DRIFT_FILE = "drift.json";
 
-    private final Path dir;
+    private final StudyLayout layout;
     private final TaskRegistry registry;
     private final ComputeDevice device;
     private final ObjectMapper json = new ObjectMapper();
 
-    public StudyReporter(Path dir, TaskRegistry registry, ComputeDevice device) {
-        this.dir = dir;
+    public StudyReporter(StudyLayout layout, TaskRegistry registry, ComputeDevice device) {
+        this.layout = layout;
         this.registry = registry;
         this.device = device;
     }
@@ -54,14 +53,14 @@ public final class StudyReporter {
     public Path write(StudyPlan plan) throws IOException {
         List<org.crossgen.report.ResultRow> rows;
         Set<String> trained;
-        try (ResultStore store = ResultStore.open(dir)) {
+        try (ResultStore store = ResultStore.open(layout.dir())) {
             rows = store.rows();
             trained = store.doneKeys(ResultStore.Table.JOBS);
         }
         List<TrainingJob> done = plan.jobs().stream().filter(j -> trained.contains(j.key())).toList();
         List<LossCurve> curves = new ArrayList<>();
         for (TrainingJob job : done) {
-            Path metrics = dir.resolve("models").resolve(job.key()).resolve("metrics.jsonl");
+            Path metrics = layout.trainingMetrics(job.key());
             if (!Files.exists(metrics)) continue;
             List<LossPoint> points = new ArrayList<>();
             for (double[] p : MetricsLog.losses(metrics)) points.add(new LossPoint((long) p[0], p[1]));
@@ -73,12 +72,12 @@ public final class StudyReporter {
         input.put("drift", drift);
         input.put("lossCurves", curves);
         String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(input) + "\n";
-        Path results = dir.resolve(ReportInput.RESULTS_FILE);
-        Path html = dir.resolve("report").resolve("report.html");
+        Path results = layout.results();
+        Path html = layout.report().resolve(StudyReport.HTML);
         if (Files.exists(html) && Files.exists(results) && Files.readString(results).equals(text)) return html; // nothing new
         AtomicFiles.writeString(results, text);
-        ReportInput read = ReportInput.read(dir.resolve(ReportInput.RESULTS_FILE));
-        return StudyReport.of(read.results(), read.drift(), read.lossCurves()).write(dir.resolve("report"));
+        ReportInput read = ReportInput.read(results);
+        return StudyReport.of(read.results(), read.drift(), read.lossCurves()).write(layout.report());
     }
 
     private List<DriftRow> drift(List<TrainingJob> jobs) throws IOException {
@@ -88,7 +87,7 @@ public final class StudyReporter {
         for (Map.Entry<Path, List<TrainingJob>> e : byBase.entrySet()) {
             List<TrainingJob> missing = new ArrayList<>();
             for (TrainingJob j : e.getValue()) {
-                Path cached = dir.resolve("models").resolve(j.key()).resolve(DRIFT_FILE);
+                Path cached = layout.drift(j.key());
                 if (Files.exists(cached)) rows.addAll(json.readValue(cached.toFile(), new TypeReference<List<DriftRow>>() {}));
                 else missing.add(j);
             }
@@ -99,9 +98,8 @@ public final class StudyReporter {
             }
             try (ModelDrift d = ModelDrift.against(missing.get(0).base().name(), e.getKey(), prompts, 8, DType.FLOAT32, device)) {
                 for (TrainingJob j : missing) {
-                    Path model = dir.resolve("models").resolve(j.key());
-                    List<DriftRow> measured = d.measure(model, j.method(), j.trainDataset(), j.trainSize(), j.trainShots(), j.seed());
-                    AtomicFiles.writeString(model.resolve(DRIFT_FILE), json.writeValueAsString(measured));
+                    List<DriftRow> measured = d.measure(layout.model(j.key()), j.method(), j.trainDataset(), j.trainSize(), j.trainShots(), j.seed());
+                    AtomicFiles.writeString(layout.drift(j.key()), json.writeValueAsString(measured));
                     rows.addAll(measured);
                 }
             }

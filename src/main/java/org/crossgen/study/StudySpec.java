@@ -122,10 +122,4 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
     public static StudySpec read(Path file, TaskRegistry registry, ModelLocator locator) {
         return new SpecReader(file, registry, locator).read();
     }
-
-    /** The study folder used when none is given: {@code runs/<file name without .yaml>}. */
-    public static Path defaultDir(Path specFile) {
-        String name = specFile.getFileName().toString().replaceFirst("\\.(yaml|yml)$", "");
-        return Path.of("runs", name);
-    }
 }

@@ -50,7 +50,7 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         List<String> failed = new java.util.ArrayList<>(), running = new java.util.ArrayList<>();
         for (var rows : List.of(jobs, cells)) {
             for (ResultStore.WorkRow w : rows) {
-                if (w.state() == WorkState.FAILED) failed.add(w.label() + ": " + StudyRunner.firstLine(w.error()));
+                if (w.state() == WorkState.FAILED) failed.add(w.label() + ": " + StudyWorker.firstLine(w.error()));
                 if (w.state() == WorkState.RUNNING) running.add(w.label() + " (worker " + w.worker() + ", attempt " + w.attempts() + ")");
             }
         }

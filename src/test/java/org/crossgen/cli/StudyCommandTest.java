@@ -60,6 +60,17 @@ class StudyCommandTest {
     }
 
     @Test
+    void statusNamesThePathItWasGiven() throws Exception {
+        Path missing = tmp.resolve("missing").toAbsolutePath();
+        CliRun gone = CliRun.of("study", "status", missing.toString());
+        assertEquals(1, gone.exitCode());
+        assertEquals("error: no such file or folder: " + missing + " (give a study spec or a study folder)\n", gone.err());
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun notStudy = CliRun.of("study", "status", empty.toString());
+        assertEquals("error: no study in " + empty + " (no study.db); start it with crossgen study run\n", notStudy.err());
+    }
+
+    @Test
     void aBadSpecFailsBeforeAnyWorkListingItsProblems() throws Exception {
         Path spec = spec("eval_shots: [9]\nscoring: best\n");
         CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", tmp.resolve("d").toString());

@@ -190,10 +190,10 @@ class ResultStoreTest {
         try (ResultStore s = ResultStore.open(tmp)) {
             s.register(StudyFixtures.plan(1));
         }
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve(ResultStore.FILE));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + new StudyLayout(tmp).store());
              var r = c.createStatement().executeQuery("PRAGMA journal_mode")) {
             assertEquals("delete", r.getString(1));
         }
-        assertFalse(Files.exists(tmp.resolve(ResultStore.FILE + "-wal")));
+        assertFalse(Files.exists(tmp.resolve("study.db-wal")));
     }
 }

@@ -38,7 +38,7 @@ class StudyEndToEndTest {
         Trainer trainer = (job, out) -> TinyModels.save(out, 100 + job.seed(), false);
         Path dir = tmp.resolve("study");
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.CPU, 4, null)) {
-            StudyRun run = new StudyRunner(dir, trainer, evaluator, null, StudyRunner.LEASE).run(plan);
+            StudyRun run = new StudyRunner(new StudyLayout(dir), trainer, evaluator, null, StudyRunner.LEASE).run(plan);
             assertEquals(new StudyRun(1, 12, 1, 1, 12, 12, List.of()), run, run::summary);
         }
         List<ResultRow> rows;

@@ -50,7 +50,7 @@ class StudySpecTest {
         assertEquals(new StudySpec.Training(2, 2e-5, 16, LrSchedule.LINEAR, 0, 0, 1024, 0), s.training());
         assertEquals(new StudySpec.Lora(4, 8.0, 0.05, List.of("q_proj", "k_proj")), s.lora());
         assertEquals(new StudySpec.Limits(5, 0, 1024), s.limits());
-        assertEquals(Path.of("runs", "s"), StudySpec.defaultDir(f));
+        assertEquals(Path.of("runs", "s"), StudyLayout.forSpec(f).dir());
     }
 
     @Test
