@@ -39,8 +39,14 @@ public final class TorchLanguageModel implements LanguageModel {
         return this;
     }
 
+    @Override
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    @Override
+    public String dtype() {
+        return model.dtype().torchName();
     }
 
     public LlamaModel model() {
@@ -48,7 +54,7 @@ public final class TorchLanguageModel implements LanguageModel {
     }
 
     @Override
-    public List<TokenScorer.LogLikelihood> loglikelihood(List<Request.Loglikelihood> requests, int batchSize, IntConsumer progress) {
+    public List<LogLikelihood> loglikelihood(List<Request.Loglikelihood> requests, int batchSize, IntConsumer progress) {
         List<ContinuationTokens> tokens = requests.stream().map(r -> ContinuationTokens.of(tokenizer, r.context(), r.continuation())).toList();
         return inBatches(tokens, t -> t.context().length + t.continuation().length, batchSize, progress,
                 batch -> Arrays.asList(scorer.logLikelihood(batch.stream().map(ContinuationTokens::context).toList(),

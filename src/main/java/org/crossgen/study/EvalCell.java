@@ -2,6 +2,7 @@ package org.crossgen.study;
 
 import org.crossgen.data.Task;
 import org.crossgen.eval.EvalSpec;
+import org.crossgen.files.ContentHash;
 import org.crossgen.tensor.DType;
 
 /**

@@ -3,6 +3,7 @@ package org.crossgen.study;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.crossgen.files.ContentHash;
 import org.crossgen.tensor.DType;
 
 /**

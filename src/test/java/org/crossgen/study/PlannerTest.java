@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.EvalSpec;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.files.ContentHash;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
