@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Writes that are all-or-nothing: content goes to a temporary file (or folder) next to the
@@ -84,7 +83,7 @@ public final class AtomicFiles {
         Path tmp = FileTrees.newSiblingFolder(dir);
         try {
             contents.writeTo(tmp);
-            List<String> files = new ArrayList<>(filesUnder(tmp));
+            List<String> files = new ArrayList<>(FileTrees.files(tmp));
             files.remove(marker);
             writeString(tmp.resolve(marker), String.join("\n", files) + "\n");
             if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -106,7 +105,7 @@ public final class AtomicFiles {
         if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(dir + " exists and is not a folder; give a folder to create, or one written by crossgen before");
         }
-        Set<String> present = filesUnder(dir);
+        Set<String> present = FileTrees.files(dir);
         if (present.isEmpty()) return;
         if (!present.contains(marker)) {
             throw new IOException(dir + " is not empty and was not written by crossgen (no " + marker + " in it), so it is not "
@@ -119,17 +118,5 @@ public final class AtomicFiles {
                         + "move that file away or give another folder");
             }
         }
-    }
-
-    /** Regular files and other non-folders under {@code dir}, as relative paths with '/', sorted. */
-    private static Set<String> filesUnder(Path dir) throws IOException {
-        Set<String> out = new TreeSet<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
-                out.add(dir.relativize(p).toString().replace(java.io.File.separatorChar, '/'));
-            }
-        }
-        return out;
     }
 }

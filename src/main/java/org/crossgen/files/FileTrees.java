@@ -1,10 +1,14 @@
 package org.crossgen.files;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -19,10 +23,21 @@ public final class FileTrees {
      * refuses one holding files crossgen did not write.
      */
     public static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
+    }
+
+    /** Files (and links, anything but folders) under {@code dir}, as sorted relative paths with '/'. */
+    public static SortedSet<String> files(Path dir) throws IOException {
+        SortedSet<String> out = new TreeSet<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.toList()) {
+                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) out.add(dir.relativize(p).toString().replace(File.separatorChar, '/'));
+            }
+        }
+        return out;
     }
 
     /** Moves every entry of {@code from} into {@code to} (replacing same-named ones), then deletes {@code from}. */
@@ -52,7 +67,7 @@ public final class FileTrees {
         for (int attempt = 0; ; attempt++) {
             String name = "." + abs.getFileName() + suffix + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
             Path p = parent.resolve(name);
-            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || attempt > 100) return p;
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) || attempt > 100) return p;
         }
     }
 }

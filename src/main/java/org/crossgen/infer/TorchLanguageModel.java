@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.text.ContinuationTokens;
 import org.crossgen.text.Tokenizer;
 
 /**

@@ -1,6 +1,8 @@
 package org.crossgen.report;
 
+import org.crossgen.study.DriftRow;
 import org.crossgen.study.Method;
+import org.crossgen.study.ResultRow;
 
 /**
  * A model of the study up to its training seed: rows of the same key are averaged over seeds.

@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.function.LongPredicate;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.RecordResult;
-import org.crossgen.report.ResultRow;
 import org.crossgen.files.AtomicFiles;
 import org.sqlite.SQLiteConfig;
 

@@ -3,7 +3,12 @@ package org.crossgen.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.crossgen.study.DriftRow;
+import org.crossgen.study.LossHistory;
+import org.crossgen.study.LossPoint;
 import org.crossgen.study.Method;
+import org.crossgen.study.ResultRow;
+import org.crossgen.study.ResultsFile;
 
 /** Hand-made result rows for tests: template 1, 0 shots, training size 1000, interval ±0.01 unless stated. */
 final class Rows {
@@ -104,13 +109,18 @@ final class Rows {
         return rows;
     }
 
-    static List<LossCurve> lossCurves() {
-        List<LossCurve> curves = new ArrayList<>();
+    /** The paper-shaped study with drift and loss curves, as a study exports it. */
+    static ResultsFile paperShapedResults() {
+        return new ResultsFile(paperShapedStudy(), paperShapedDrift(), lossCurves(), List.of());
+    }
+
+    static List<LossHistory> lossCurves() {
+        List<LossHistory> curves = new ArrayList<>();
         for (String[] task : PAPER) {
             for (String method : List.of("ft", "fticl")) {
                 List<LossPoint> pts = new ArrayList<>();
                 for (int step = 0; step <= 100; step += 5) pts.add(new LossPoint(step, 3.0 * Math.exp(-step / 40.0) + (method.equals("ft") ? 0.5 : 0.4)));
-                curves.add(new LossCurve(method + " " + task[0] + "/" + task[2] + " seed 1", pts));
+                curves.add(new LossHistory(method + " " + task[0] + "/" + task[2] + " seed 1", pts));
             }
         }
         return curves;

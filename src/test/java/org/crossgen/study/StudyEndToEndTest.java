@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.crossgen.data.TaskRegistry;
-import org.crossgen.report.ResultRow;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.testing.TinyModels;
 import org.junit.jupiter.api.Test;

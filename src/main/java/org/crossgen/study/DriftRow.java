@@ -1,10 +1,8 @@
-package org.crossgen.report;
-
-import org.crossgen.study.Method;
+package org.crossgen.study;
 
 /**
- * One measure of how far a fine-tuned model moved from its base model (see {@link ModelDrift}).
- * The study stores these next to its {@link ResultRow}s; the report joins the two on the model's
+ * One measure of how far a fine-tuned model moved from its base model (see {@link DriftMeter}).
+ * The study writes these next to its {@link ResultRow}s; the report joins the two on the model's
  * identity (base model, method, training set and size, k, seed).
  *
  * @param baseModel    id of the base model, as in {@link ResultRow#baseModel}

@@ -1,11 +1,9 @@
-package org.crossgen.report;
-
-import org.crossgen.study.Method;
+package org.crossgen.study;
 
 /**
  * One number of a study: a model (the base, or the base fine-tuned on one training set) evaluated
- * on one test set under one prompt setting. The study's results store yields these; the report
- * only reads them.
+ * on one test set under one prompt setting. The results store yields these ({@link ResultStore#rows()});
+ * the report is made from them and nothing else.
  *
  * @param baseModel    id of the base model (a folder name or path)
  * @param method       how the model came to be (base, FT, FTICL)
