@@ -2,7 +2,6 @@ package org.crossgen.study;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * Where a study stands, from its results store alone: per phase, how many jobs or cells of the
- * last registered plan are done, running, failed and left, and an ETA from the time the finished
- * ones took (cells: the mean of finished cells of the same task, else of all finished cells).
+ * last registered plan are done, running, failed and left, and an ETA ({@link Eta}, each job or
+ * cell one unit: the mean time of finished ones of the same task or training set, else of the phase).
  *
  * @param jobs       training phase counts
  * @param cells      evaluation phase counts
@@ -46,7 +45,7 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
     public static StudyStatus of(ResultStore store) throws IOException {
         List<ResultStore.WorkRow> jobs = store.workRows(ResultStore.Table.JOBS);
         List<ResultStore.WorkRow> cells = store.workRows(ResultStore.Table.CELLS);
-        double eta = eta(jobs, false) + eta(cells, true);
+        double eta = Eta.of(jobs, key -> 1, Double.NaN).seconds() + Eta.of(cells, key -> 1, Double.NaN).seconds();
         List<String> failed = new java.util.ArrayList<>(), running = new java.util.ArrayList<>();
         for (var rows : List.of(jobs, cells)) {
             for (ResultStore.WorkRow w : rows) {
@@ -70,30 +69,6 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         Map<String, Counts> out = new LinkedHashMap<>();
         rows.forEach((host, list) -> out.put(host, Counts.of(list)));
         return out;
-    }
-
-    /** Seconds for the not-done rows (running ones count whole), from done rows' mean by group; NaN if unknown. */
-    private static double eta(List<ResultStore.WorkRow> rows, boolean byGroup) {
-        Map<String, double[]> byKey = new HashMap<>(); // group -> {sum, n}
-        double sum = 0;
-        int n = 0;
-        for (ResultStore.WorkRow w : rows) {
-            if (w.state() != WorkState.DONE || w.elapsedSeconds() == null) continue;
-            sum += w.elapsedSeconds();
-            n++;
-            double[] g = byKey.computeIfAbsent(byGroup ? w.group() : "", k -> new double[2]);
-            g[0] += w.elapsedSeconds();
-            g[1]++;
-        }
-        double eta = 0;
-        for (ResultStore.WorkRow w : rows) {
-            if (w.state() == WorkState.DONE || w.state() == WorkState.FAILED) continue;
-            double[] g = byKey.get(byGroup ? w.group() : "");
-            if (g != null) eta += g[0] / g[1];
-            else if (n > 0) eta += sum / n;
-            else return Double.NaN;
-        }
-        return eta;
     }
 
     public String format() {
