@@ -67,7 +67,7 @@ final class StudyPlanCommand implements Callable<Integer> {
         }
         List<String> warnings = DataWarnings.of(plan.spec(), registry);
         if (!warnings.isEmpty()) {
-            out.println("data warnings (kept as the paper used them; crossgen data validate lists every record):");
+            out.println("data warnings (crossgen data validate lists every record):");
             for (String w : warnings) out.println("  " + w);
         }
         // time: measured throughput of finished work where there is some, else the assumed one

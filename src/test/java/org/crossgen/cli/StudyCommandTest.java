@@ -91,9 +91,15 @@ class StudyCommandTest {
         Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft, fticl]")
                 .replace("eval_records: 3,", "eval_records: 3, train_records: 8,").replace("templates: [0, 1]", "templates: [0]"));
         Path dir = tmp.resolve("d");
+        String overlap = "sentiment/few_shot/amazon_few_shot.json: 1 warning(s), first: record 6: demonstration is also record 156";
+        CliRun plan = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--brief");
+        assertTrue(plan.out().contains("data warnings (crossgen data validate lists every record):\n  "
+                + overlap), plan.out());
         CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("trained 2 job(s), evaluated 3 cell(s) in this run"), run.out());
+        assertTrue(Files.readString(dir.resolve("report/report.md")).contains("## Data\n"), "the report has a data section");
+        assertTrue(Files.readString(dir.resolve("report/report.md")).contains("- " + overlap));
         try (var models = Files.list(dir.resolve("models"))) {
             for (Path m : models.toList()) {
                 for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "metrics.jsonl", "drift.json"}) {
