@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.progress.ProgressBar;
 import org.crossgen.report.StudyReport;
 import org.crossgen.study.ResultsExporter;
 import org.crossgen.study.StudyLayout;
@@ -37,7 +38,7 @@ final class StudyRunCommand implements Callable<Integer> {
         StudyLayout layout = specOptions.layout();
         TaskRegistry registry = registryOptions.registry();
         StudyPlan plan = StudyCommand.plan(specOptions.spec, layout, registry, true);
-        StudyProgressBar bar = new StudyProgressBar(study.root.err());
+        StudyProgressBar bar = new StudyProgressBar(study.root.err(), ProgressBar.modeOfStderr(false));
         Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), bar.trainingListener());
         StudyRun run;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, bar::record)) {

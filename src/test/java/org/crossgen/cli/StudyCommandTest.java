@@ -1,6 +1,7 @@
 package org.crossgen.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +42,8 @@ class StudyCommandTest {
         CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("cells done 2/2"), run.out());
-        assertTrue(run.err().contains("evaluation [########################] 2/2"), run.err());
+        assertTrue(run.err().contains("evaluation [##############################] 2/2 100%"), run.err());
+        assertFalse(run.err().contains("\r"), "stderr is not a terminal: plain lines, no redraws");
 
         CliRun again = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--brief");
         assertTrue(again.out().contains("evaluation cells: 2 (2 done)"), again.out());
