@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -63,6 +66,12 @@ public final class AtomicFiles {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileSystemException e) {
+            // rename(2) onto a folder with files fails with ENOTEMPTY, which Java reports as a bare FileSystemException
+            if (e instanceof DirectoryNotEmptyException || !Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) throw e;
+            DirectoryNotEmptyException notEmpty = new DirectoryNotEmptyException(to.toString());
+            notEmpty.initCause(e);
+            throw notEmpty;
         }
     }
 
@@ -86,7 +95,7 @@ public final class AtomicFiles {
             List<String> files = new ArrayList<>(FileTrees.files(tmp));
             files.remove(marker);
             writeString(tmp.resolve(marker), String.join("\n", files) + "\n");
-            if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Path old = FileTrees.sibling(dir, ".old");
                 moveAtomically(dir, old);
                 moveAtomically(tmp, dir);
@@ -101,8 +110,8 @@ public final class AtomicFiles {
 
     /** Refuses, naming the reason, unless {@code dir} is absent, empty, or holds only what its marker lists. */
     private static void checkReplaceable(Path dir, String marker) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(dir + " exists and is not a folder; give a folder to create, or one written by crossgen before");
         }
         Set<String> present = FileTrees.files(dir);
