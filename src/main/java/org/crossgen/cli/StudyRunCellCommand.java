@@ -99,6 +99,7 @@ final class StudyRunCellCommand implements Callable<Integer> {
         List<String> list;
         String source;
         if (keys != null) {
+            if (Files.isDirectory(keys)) throw new IllegalArgumentException("--keys " + keys + ": a folder, not a keys file");
             list = Files.readAllLines(keys, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(String::strip).toList();
             source = keys.toString();
         } else {

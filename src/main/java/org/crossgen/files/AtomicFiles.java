@@ -37,6 +37,7 @@ public final class AtomicFiles {
 
     /** Writes {@code target} through {@code writer}, replacing an existing file in one rename. */
     public static void write(Path target, Writer writer) throws IOException {
+        if (Files.isDirectory(target)) throw new IOException(target + " is a folder; give the path of a file to write");
         Path tmp = FileTrees.sibling(target, ".tmp");
         Files.createDirectories(tmp.getParent());
         Files.createFile(tmp); // permissions from the umask, unlike createTempFile's owner-only 0600

@@ -89,12 +89,21 @@ public final class ResultStore implements AutoCloseable {
 
     /** As {@link #open(Path)}, reading time from {@code clock} (tests move it to expire leases). */
     public static ResultStore open(Path dir, Clock clock) throws IOException {
-        Files.createDirectories(dir);
-        Path file = new StudyLayout(dir).store();
+        return open(dir, clock, config());
+    }
+
+    /** The connection settings (see the class comment); tests add limits to them. */
+    static SQLiteConfig config() {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.DELETE);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(60_000);
+        return config;
+    }
+
+    static ResultStore open(Path dir, Clock clock, SQLiteConfig config) throws IOException {
+        Files.createDirectories(dir);
+        Path file = new StudyLayout(dir).store();
         Connection c;
         try {
             c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
@@ -574,7 +583,9 @@ public final class ResultStore implements AutoCloseable {
 
     /**
      * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction (statements issued by hand, so
-     * the driver never holds a transaction open between calls); rolls back on any exception.
+     * the driver never holds a transaction open between calls); rolls back on any exception. The
+     * error reported is the one that failed the work: SQLite may already have rolled back (after a
+     * full disk it does), and the rollback's own "no transaction is active" must not hide why.
      */
     private <T> T transaction(Work<T> work) throws IOException {
         try (Statement s = db.createStatement()) {
@@ -584,11 +595,15 @@ public final class ResultStore implements AutoCloseable {
                 s.execute("COMMIT");
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
-                s.execute("ROLLBACK");
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw storeError(e);
         }
     }
 
@@ -596,8 +611,14 @@ public final class ResultStore implements AutoCloseable {
         try {
             return work.run();
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw storeError(e);
         }
+    }
+
+    /** The store's file and what went wrong, a full disk said as such (SQLite reports it as SQLITE_FULL, code 13). */
+    private IOException storeError(SQLException e) {
+        boolean full = e.getErrorCode() == 13 || String.valueOf(e.getMessage()).contains("SQLITE_FULL");
+        return new IOException(file + ": " + (full ? "no space left on device (" + e.getMessage() + ")" : e.getMessage()), e);
     }
 
     private int update(String sql, Object... args) throws IOException {

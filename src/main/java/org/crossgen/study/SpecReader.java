@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -135,9 +136,12 @@ final class SpecReader {
     private JsonNode parse() {
         String text;
         try {
+            if (Files.isDirectory(file)) throw new IOException("a folder, not a study spec (a YAML file)");
             text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new StudySpecException(name, List.of(name + ": no such file"));
         } catch (IOException e) {
-            throw new StudySpecException(name, List.of(name + ": cannot read the study spec: " + e));
+            throw new StudySpecException(name, List.of(name + ": cannot read the study spec: " + e.getMessage()));
         }
         JsonNode root;
         try {

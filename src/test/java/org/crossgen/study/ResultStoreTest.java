@@ -22,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.crossgen.eval.EvalResult;
+import org.crossgen.eval.RecordResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,6 +183,33 @@ class ResultStoreTest {
             try (var files = Files.list(tmp.resolve("out"))) {
                 assertEquals(2, files.count(), "no temporary files left");
             }
+        }
+    }
+
+    /** A full disk mid-write says so, names the store, and leaves the cell as it was (SQLite's page limit stands in for the disk). */
+    @Test
+    void aFullDiskDuringAWriteSaysSoAndLosesNothing() throws Exception {
+        StudyPlan plan = StudyFixtures.plan(1);
+        EvalCell cell = plan.cells().get(0);
+        try (ResultStore s = ResultStore.open(tmp)) {
+            s.register(plan);
+        }
+        long pages = Files.size(new StudyLayout(tmp).store()) / 4096;
+        org.sqlite.SQLiteConfig limited = ResultStore.config();
+        limited.setMaxPageCount((int) pages + 1);
+        EvalResult big = StudyFixtures.result(cell);
+        List<RecordResult> records = new ArrayList<>();
+        for (RecordResult r : big.records()) {
+            records.add(new RecordResult(r.position(), r.promptSha256(), r.promptTokens(), r.truncated(), "x".repeat(200_000),
+                    r.reference(), r.labelScores()));
+        }
+        try (ResultStore s = ResultStore.open(tmp, Clock.systemUTC(), limited)) {
+            assertTrue(s.claim(ResultStore.Table.CELLS, cell.key(), "h:1", LEASE));
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> s.completeCell(cell.key(), "h:1", new EvalResult(big.spec(), big.summary(), records), 1.0));
+            assertTrue(e.getMessage().startsWith(new StudyLayout(tmp).store() + ": no space left on device ("), e.getMessage());
+            assertEquals(Optional.of(WorkState.RUNNING), s.state(ResultStore.Table.CELLS, cell.key()));
+            assertEquals(List.of(), s.predictions(cell.key()));
         }
     }
 

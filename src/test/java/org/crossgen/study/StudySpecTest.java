@@ -167,5 +167,11 @@ class StudySpecTest {
         Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "- a\n- b\n");
         e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, ModelLocator.NONE));
         assertEquals(List.of(g + ": a study spec is a YAML mapping of settings, known keys: " + SpecReader.KEYS), e.problems());
+        Path folder = java.nio.file.Files.createDirectories(tmp.resolve("specs"));
+        e = assertThrows(StudySpecException.class, () -> StudySpec.read(folder, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(folder + ": cannot read the study spec: a folder, not a study spec (a YAML file)"), e.problems());
+        Path missing = tmp.resolve("missing.yaml");
+        e = assertThrows(StudySpecException.class, () -> StudySpec.read(missing, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(missing + ": no such file"), e.problems());
     }
 }
