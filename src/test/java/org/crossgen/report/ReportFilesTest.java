@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.crossgen.report.ReportBlock.Figure;
 import org.crossgen.report.ReportBlock.Table;
+import org.crossgen.study.ResultRow;
 import org.crossgen.study.ResultsFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,6 +194,20 @@ class ReportFilesTest {
         StudyReport.of(ResultsFile.of(List.of())).write(dir);
         assertFalse(Files.exists(dir.resolve("screenshot.png")));
         assertTrue(Files.readString(dir.resolve("report.html")).contains("No results"));
+    }
+
+    /** A model folder named like an HTML tag is shown as its name in both renderings, never run. */
+    @Test
+    void htmlInAModelNameIsEscapedInHtmlAndMarkdown() throws IOException {
+        String name = "<img src=x onerror=alert(1)>";
+        ResultRow r = Rows.base("summary/xsum", "rougeL", 0.3);
+        ResultRow hostile = new ResultRow(name, r.method(), r.trainDataset(), r.trainSize(), r.trainShots(), r.seed(), r.evalDataset(),
+                r.evalTask(), r.template(), r.shots(), r.metric(), r.value(), r.ciLower(), r.ciUpper(), r.n());
+        Path dir = StudyReport.of(ResultsFile.of(List.of(hostile))).write(study.resolve("hostile/report")).getParent();
+        String md = Files.readString(dir.resolve(ReportFolder.MARKDOWN));
+        assertTrue(md.contains("# Findings — base model &lt;img src=x onerror=alert(1)&gt;\n"), md);
+        assertFalse(md.contains("<img"), "raw HTML in report.md");
+        assertFalse(Files.readString(dir.resolve(ReportFolder.HTML)).contains("<img src=x"), "raw HTML in report.html");
     }
 
     @Test
