@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * lookup; the model owns them and frees them on {@link #close}.
  *
  * <p>{@link #forward} maps token ids to logits; generation and scoring live in {@code infer}.
+ *
+ * <p><b>Who owns what.</b> The tensors {@link #forward}, {@link #hidden} and {@link #logits} return
+ * are new and belong to the caller: they attach to the caller's open {@link NativeScope}, which
+ * frees them when it closes (call them inside one, or keep what must outlive it). The weights
+ * {@link #namedWeights} returns belong to the model: valid until {@link #close}, never released
+ * by the caller.
  */
 public final class LlamaModel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LlamaModel.class);
@@ -127,13 +133,17 @@ public final class LlamaModel implements AutoCloseable {
         return new LlamaModel(c, dtype, device, params);
     }
 
-    /** Loads {@code dir} (config.json + safetensors), converting weights to {@code dtype} on {@code device}. */
+    /**
+     * Loads {@code dir} (config.json + safetensors), converting weights to {@code dtype} on
+     * {@code device}. A missing or misshapen weight fails the load, and the weights converted before
+     * it are freed (a model that never loads must not hold memory).
+     */
     public static LlamaModel load(Path dir, DType dtype, ComputeDevice device) throws IOException {
         LlamaConfig c = LlamaConfig.read(dir);
         Map<String, Tensor> raw = CheckpointFiles.read(dir, CheckpointFiles.SINGLE, CheckpointFiles.INDEX);
+        Map<String, Tensor> params = new LinkedHashMap<>();
         try (NativeScope scope = NativeScope.open()) {
             Map<String, long[]> want = expectedShapes(c);
-            Map<String, Tensor> params = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : want.entrySet()) {
                 Tensor t = raw.get(e.getKey());
                 if (t == null) throw new IOException(dir + ": weight " + e.getKey() + " is missing from the checkpoint");
@@ -148,6 +158,9 @@ public final class LlamaModel implements AutoCloseable {
             unused.removeIf(n -> n.endsWith("rotary_emb.inv_freq") || (c.tieWordEmbeddings() && n.equals("lm_head.weight")));
             if (!unused.isEmpty()) log.warn("{}: ignoring {} weights the model does not use, e.g. {}", dir, unused.size(), unused.get(0));
             return new LlamaModel(c, dtype, device, params);
+        } catch (IOException | RuntimeException e) {
+            params.values().forEach(NativeScope::release);
+            throw e;
         } finally {
             raw.values().forEach(NativeScope::release);
         }
@@ -173,7 +186,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Logits for every position.
+     * Logits for every position; the result belongs to the caller's scope.
      *
      * @param ids       (B, T) int64 token ids
      * @param positions (B, T) int64 position ids (for left padding: count only real tokens)
@@ -186,7 +199,7 @@ public final class LlamaModel implements AutoCloseable {
         return logits(hidden(ids, positions, mask, cache));
     }
 
-    /** The final-norm hidden states {@code (B, T, C)}; same arguments as {@link #forward}. */
+    /** The final-norm hidden states {@code (B, T, C)}, belonging to the caller's scope; same arguments as {@link #forward}. */
     public Tensor hidden(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
         if (device.isCuda()) { // inputs built on the CPU follow the model (a no-op when already there)
             var dev = device.device();
@@ -201,7 +214,7 @@ public final class LlamaModel implements AutoCloseable {
         return rms_norm(x, new long[] {config.hiddenSize()}, new TensorOptional(finalNorm), new DoubleOptional(config.rmsNormEps()));
     }
 
-    /** The output head: hidden states {@code (..., C)} to logits {@code (..., V)}. */
+    /** The output head: hidden states {@code (..., C)} to new logits {@code (..., V)}, belonging to the caller's scope. */
     public Tensor logits(Tensor hidden) {
         return org.bytedeco.pytorch.global.torch.linear(hidden, lmHead);
     }
@@ -218,7 +231,10 @@ public final class LlamaModel implements AutoCloseable {
         return device;
     }
 
-    /** The model's own weights by checkpoint name (no LoRA tensors), in checkpoint order. */
+    /**
+     * The model's own weights by checkpoint name (no LoRA tensors), in checkpoint order. They belong
+     * to the model: valid until {@link #close}; callers read or update them in place, never release them.
+     */
     public Map<String, Tensor> namedWeights() {
         return Collections.unmodifiableMap(params);
     }
