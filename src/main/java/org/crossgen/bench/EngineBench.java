@@ -65,8 +65,11 @@ public final class EngineBench {
     }
 
     private double trainTokensPerSecond(LlamaModel model, DType compute, int batch, int seq) {
-        Tensor ids = NativeScope.retain(Tensor.create(new Random(42).longs((long) batch * seq, 0, config.vocabSize()).toArray(), batch, seq)
-                .to(device.device(), ScalarType.Long));
+        Tensor ids;
+        try (NativeScope scope = NativeScope.open()) {
+            ids = scope.keep(Tensor.create(new Random(42).longs((long) batch * seq, 0, config.vocabSize()).toArray(), batch, seq)
+                    .to(device.device(), ScalarType.Long));
+        }
         try {
             List<Double> times = new ArrayList<>();
             for (int i = 0; i < steps + 1; i++) {               // first step warms up

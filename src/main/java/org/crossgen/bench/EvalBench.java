@@ -6,6 +6,7 @@ import org.crossgen.eval.EvalSpec;
 import org.crossgen.eval.Evaluator;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.infer.TorchLanguageModel;
+import org.crossgen.prompt.Sampler;
 
 /**
  * Evaluation throughput in records/s: label scoring (sentiment/amazon, 2-shot, first-token) and
@@ -24,8 +25,8 @@ public final class EvalBench {
 
     public void run() {
         TaskRegistry registry = TaskRegistry.paper();
-        EvalSpec label = new EvalSpec("sentiment/amazon", 0, 2, "paper", 1, ScoringMode.FIRST_TOKEN, records, 60, 1024, false);
-        EvalSpec gen = new EvalSpec("summary/xsum", 0, 0, "paper", 1, ScoringMode.FIRST_TOKEN, Math.max(1, records / 4), 60, 1024, false);
+        EvalSpec label = new EvalSpec("sentiment/amazon", 0, 2, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, records, 60, 1024, false);
+        EvalSpec gen = new EvalSpec("summary/xsum", 0, 0, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, Math.max(1, records / 4), 60, 1024, false);
         out.printf("model: %,d parameters, %s%n", lm.model().parameterCount(), lm.model().dtype().torchName());
         for (EvalSpec spec : new EvalSpec[] {label, gen}) {
             String what = spec == label ? "label scoring (sentiment/amazon, 2-shot)" : "generation (summary/xsum, 60 tokens)";

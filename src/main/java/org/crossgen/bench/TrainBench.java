@@ -7,6 +7,7 @@ import java.util.List;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraConfig;
+import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.text.Tokenizer;
@@ -31,7 +32,7 @@ public final class TrainBench {
     public void run(Path modelDir) throws IOException {
         List<SftExample> examples;
         try (Tokenizer tokenizer = Tokenizer.mistral32k()) {
-            examples = TrainingData.of(TaskRegistry.paper().dataset("sentiment/amazon"), 2000, 0, 0, "paper", 1, 64, 512, tokenizer).examples();
+            examples = TrainingData.of(TaskRegistry.paper().dataset("sentiment/amazon"), 2000, 0, 0, Sampler.FIRST_K, 1, 64, 512, tokenizer).examples();
         }
         TrainConfig full = TrainConfig.builder().microBatchSize(4).gradientAccumulation(2).maxLength(512).learningRate(1e-4).build();
         TrainConfig lora = full.toBuilder().lora(LoraConfig.defaults()).build();

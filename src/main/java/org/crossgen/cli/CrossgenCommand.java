@@ -1,6 +1,9 @@
 package org.crossgen.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Function;
+import org.crossgen.prompt.Sampler;
+import org.crossgen.study.Method;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,11 +38,28 @@ public final class CrossgenCommand implements Runnable {
         spec.commandLine().usage(out());
     }
 
-    /** Builds the command line with crossgen's error handling: one clear line, no stack trace. */
+    /**
+     * Builds the command line with crossgen's error handling (one clear line, no stack trace) and
+     * its vocabularies: an option of type {@link Sampler} or {@link Method} is parsed by the type
+     * itself, so every command accepts the same spellings and a typo lists them.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CrossgenCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.registerConverter(Sampler.class, vocabulary(Sampler::parse));
+        cl.registerConverter(Method.class, vocabulary(Method::parse));
         return cl;
+    }
+
+    /** A converter whose parse error becomes picocli's "Invalid value for option '--x': ...". */
+    private static <T> CommandLine.ITypeConverter<T> vocabulary(Function<String, T> parse) {
+        return value -> {
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        };
     }
 
     public static void main(String[] args) {

@@ -13,6 +13,7 @@ import org.crossgen.eval.ScoringMode;
 import org.crossgen.infer.TorchLanguageModel;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
+import org.crossgen.prompt.Sampler;
 import org.crossgen.text.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +40,7 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--shots", defaultValue = "0", description = "Demonstrations per prompt (default ${DEFAULT-VALUE}).")
         int shots;
         @Option(names = "--sampler", defaultValue = "paper", description = "paper (first k of the demonstration file) or random.")
-        String sampler;
+        Sampler sampler;
         @Option(names = "--seed", defaultValue = "1234") long seed;
         @Option(names = "--scoring", defaultValue = "first-token",
                 description = "first-token (the paper's), loglikelihood or loglikelihood-norm.")

@@ -3,14 +3,12 @@ package org.crossgen.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.metrics.GenerationScorer;
 import org.crossgen.metrics.GenerationScores;
 import org.crossgen.metrics.PairScores;
@@ -49,7 +47,7 @@ final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         GenerationScores scores = new GenerationScorer(stemmer).score(PairsFile.read(pairs));
-        if (perRecord != null) writeAtomically(perRecord, perRecordLines(scores.pairs()));
+        if (perRecord != null) AtomicFiles.writeString(perRecord, perRecordLines(scores.pairs()).stream().map(l -> l + "\n").collect(Collectors.joining()));
         root.out().println(json ? summaryJson(scores) : summaryTable(scores));
         root.out().flush();
         return 0;
@@ -87,19 +85,5 @@ final class MetricsCommand implements Callable<Integer> {
             lines.add(JSON.writeValueAsString(o));
         }
         return lines;
-    }
-
-    /** Readers see the old file or the complete new one, never a partial write. */
-    private static void writeAtomically(Path target, List<String> lines) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                for (String line : lines) w.write(line + "\n");
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

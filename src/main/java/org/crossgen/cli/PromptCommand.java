@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Random;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.Example;
-import org.crossgen.prompt.DemonstrationSampler;
 import org.crossgen.prompt.PromptBuilder;
 import org.crossgen.prompt.PromptTemplate;
 import org.crossgen.prompt.PromptTruncator;
+import org.crossgen.prompt.Sampler;
+import org.crossgen.study.Method;
 import org.crossgen.text.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,10 +26,6 @@ import picocli.CommandLine.ParentCommand;
 final class PromptCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Method { ft, fticl }
-
-    enum Sampler { first, random }
-
     @ParentCommand CrossgenCommand root;
     @Mixin RegistryOptions options;
     @Option(names = "--dataset", required = true, description = "Dataset id, e.g. sentiment/yelp.") String datasetId;
@@ -39,8 +35,8 @@ final class PromptCommand implements Runnable {
     @Option(names = "--index", defaultValue = "0", description = "0-based record position (default: ${DEFAULT-VALUE}).")
     int index;
     @Option(names = "--sampler", defaultValue = "first",
-            description = "first: the paper's first k of the pool; random: k random others, drawn with java.util.Random(--seed)"
-                    + " for this record alone (default: ${DEFAULT-VALUE}).")
+            description = "first (or paper): the paper's first k of the pool; random: k random others, drawn with "
+                    + "java.util.Random(--seed) for this record alone (default: ${DEFAULT-VALUE}).")
     Sampler sampler;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random sampler (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -58,16 +54,15 @@ final class PromptCommand implements Runnable {
     @Override
     public void run() {
         Dataset dataset = options.registry().dataset(datasetId);
-        if (train && method == Method.ft && shots > 0) {
+        if (train && method == Method.BASE) throw new IllegalArgumentException("--method base: a training example is ft or fticl");
+        if (train && method == Method.FT && shots > 0) {
             throw new IllegalArgumentException("--method ft trains without demonstrations; use --method fticl for --shots " + shots);
         }
-        if (train && method == Method.fticl && shots == 0) throw new IllegalArgumentException("--method fticl needs --shots >= 1");
+        if (train && method == Method.FTICL && shots == 0) throw new IllegalArgumentException("--method fticl needs --shots >= 1");
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), template));
         List<Example> records = train ? dataset.trainExamples(CliDefaults.trainSize(dataset, size)) : dataset.testExamples();
         Example record = CliDefaults.at(records, index, dataset.id() + (train ? " train" : " test"));
-        DemonstrationSampler demoSampler = sampler == Sampler.first
-                ? DemonstrationSampler.paper() : DemonstrationSampler.random(new Random(seed));
-        List<Example> demos = builder.demonstrations(dataset, builder.pool(dataset, shots), record, shots, demoSampler);
+        List<Example> demos = builder.demonstrations(dataset, builder.pool(dataset, shots), record, shots, sampler.demonstrations(seed));
         String prompt = maxTokens == null ? builder.prompt(demos, record) : fitted(builder, demos, record);
         print(prompt, record.output());
     }

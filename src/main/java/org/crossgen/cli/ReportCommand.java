@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crossgen.report.FindingCheck;
-import org.crossgen.report.ReportInput;
 import org.crossgen.report.StudyReport;
+import org.crossgen.study.ResultsFile;
+import org.crossgen.study.StudyLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,22 +26,22 @@ final class ReportCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
 
     @Parameters(paramLabel = "DIR_OR_ROWS.json",
-            description = "A study folder (reads its " + ReportInput.RESULTS_FILE + ") or a JSON file: an array of result rows, "
-                    + "or {\"results\": [...], \"drift\": [...], \"lossCurves\": [...]}.")
+            description = "A study folder (reads its results.json) or a JSON file: an array of result rows, "
+                    + "or {\"results\": [...], \"drift\": [...], \"lossCurves\": [...], \"dataWarnings\": [...]}.")
     Path input;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Report folder, replaced atomically (default: report/ in the study folder or next to the JSON file).")
+            description = "Report folder (default: report/ in the study folder or next to the JSON file); created, or replaced "
+                    + "atomically if crossgen wrote it. A file or a folder holding anything else is refused.")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        Path file = ReportInput.resultsFile(input);
+        Path file = ResultsFile.in(input);
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file (expected a study folder with "
-                + ReportInput.RESULTS_FILE + " or a JSON rows file)");
-        ReportInput in = ReportInput.read(file);
-        StudyReport report = StudyReport.of(in.results(), in.drift(), in.lossCurves());
-        Path dir = out != null ? out : (Files.isDirectory(input) ? input : file.toAbsolutePath().getParent()).resolve("report");
+                + "results.json or a JSON rows file)");
+        StudyReport report = StudyReport.of(ResultsFile.read(file));
+        Path dir = out != null ? out : new StudyLayout(Files.isDirectory(input) ? input : file.toAbsolutePath().getParent()).report();
         Path html = report.write(dir);
         for (Map.Entry<String, List<FindingCheck>> e : report.findings().entrySet()) {
             root.out().println("base model " + e.getKey() + ":");

@@ -7,6 +7,7 @@ import org.crossgen.data.TaskRegistry;
 import org.crossgen.study.ModelIdentity;
 import org.crossgen.study.ModelLocator;
 import org.crossgen.study.Planner;
+import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudySpec;
 import org.crossgen.study.Trainer;
@@ -43,15 +44,15 @@ final class StudyCommand implements Runnable {
     }
 
     /** {@code dir}, or {@code runs/<spec name>} under the current directory. */
-    static Path studyDir(Path specFile, Path dir) {
-        return dir != null ? dir : StudySpec.defaultDir(specFile);
+    static StudyLayout layout(Path specFile, Path dir) {
+        return dir != null ? new StudyLayout(dir) : StudyLayout.forSpec(specFile);
     }
 
     /** Reads, validates and plans; base model hashes are cached in the study folder if it exists. */
-    static StudyPlan plan(Path specFile, Path dir, TaskRegistry registry, boolean createDir) throws IOException {
+    static StudyPlan plan(Path specFile, StudyLayout layout, TaskRegistry registry, boolean createDir) throws IOException {
         StudySpec spec = StudySpec.read(specFile, registry, modelLocator());
-        if (createDir) Files.createDirectories(dir);
-        ModelIdentity identity = Files.isDirectory(dir) ? ModelIdentity.cachedIn(dir.resolve("model-identity.json"))
+        if (createDir) Files.createDirectories(layout.dir());
+        ModelIdentity identity = Files.isDirectory(layout.dir()) ? ModelIdentity.cachedIn(layout.identityCache())
                 : ModelIdentity.inMemory();
         return new Planner(registry, identity).plan(spec);
     }

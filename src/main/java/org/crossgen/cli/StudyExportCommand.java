@@ -3,6 +3,7 @@ package org.crossgen.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.crossgen.study.ResultStore;
+import org.crossgen.study.StudyLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,7 +26,9 @@ final class StudyExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (csv == null && json == null) throw new IllegalArgumentException("give --csv FILE and/or --json FILE");
-        if (!ResultStore.exists(dir)) throw new IllegalArgumentException("no study in " + dir + " (no " + ResultStore.FILE + ")");
+        if (!ResultStore.exists(dir)) {
+            throw new IllegalArgumentException("no study in " + dir + " (no " + new StudyLayout(dir).store().getFileName() + ")");
+        }
         try (ResultStore store = ResultStore.open(dir)) {
             int rows = store.rows().size();
             if (csv != null) store.exportCsv(csv);

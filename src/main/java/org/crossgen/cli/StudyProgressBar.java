@@ -1,63 +1,52 @@
 package org.crossgen.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
+import org.crossgen.progress.ProgressBar;
 import org.crossgen.study.EvalCell;
 import org.crossgen.study.StudyRunner;
-import org.crossgen.study.StudyStatus;
 import org.crossgen.train.StepMetrics;
 import org.crossgen.train.TrainingListener;
 
 /**
- * One self-rewriting line on stderr per phase: {@code evaluation [######----] 6/10  2m 10s left  sentiment/yelp t0 k0 3/5}.
- * The time left is the mean time of the items finished in this run times the items left.
+ * A study run on one {@link ProgressBar} per phase:
+ * {@code evaluation [######....] 6/10  60% | sentiment/yelp t0 k0 3/5 | ETA 02:10}, with the job
+ * or cell in flight (and its records or training steps) as the status, and a line per failure.
  */
 final class StudyProgressBar implements StudyRunner.Listener {
-    private static final int WIDTH = 24;
     private final PrintWriter err;
-    private String phase = "";
-    private int total, done, finishedHere;
-    private double secondsHere;
-    private String current = "";
-    private boolean open;
+    private final ProgressBar.Mode mode;
+    private ProgressBar bar;
+    private long done;
 
-    StudyProgressBar(PrintWriter err) {
+    StudyProgressBar(PrintWriter err, ProgressBar.Mode mode) {
         this.err = err;
+        this.mode = mode;
     }
 
     @Override
     public synchronized void phase(String name, int total, int done) {
         end();
-        this.phase = name;
-        this.total = total;
         this.done = done;
-        this.finishedHere = 0;
-        this.secondsHere = 0;
-        draw();
+        bar = new ProgressBar(err, name, total, mode, System::nanoTime);
+        bar.start(done, total);
     }
 
     @Override
     public synchronized void started(String label) {
-        current = label;
-        draw();
+        show(label);
     }
 
     @Override
     public synchronized void finished(String label, boolean ok, double seconds) {
         done++;
-        finishedHere++;
-        secondsHere += seconds;
-        if (!ok) {
-            end();
-            err.println("failed: " + label);
-        }
-        current = "";
-        draw();
+        if (!ok && bar != null) bar.println("failed: " + label);
+        show("");
     }
 
     /** Per-record progress of the cell in flight. */
     synchronized void record(EvalCell cell, int records, int of) {
-        current = cell.label() + " " + records + "/" + of;
-        draw();
+        show(cell.label() + " " + records + "/" + of);
     }
 
     /** Training progress of the job in flight. */
@@ -66,25 +55,18 @@ final class StudyProgressBar implements StudyRunner.Listener {
             @Override
             public void onStep(StepMetrics m) {
                 synchronized (StudyProgressBar.this) {
-                    current = String.format(java.util.Locale.ROOT, "step %d/%d loss %.3f %.0f tok/s", m.step(), m.totalSteps(), m.loss(), m.tokensPerS());
-                    draw();
+                    show(String.format(Locale.ROOT, "step %d/%d loss %.3f %.0f tok/s", m.step(), m.totalSteps(), m.loss(), m.tokensPerS()));
                 }
             }
         };
     }
 
-    synchronized void end() {
-        if (open) err.println();
-        open = false;
-        err.flush();
+    private void show(String status) {
+        if (bar != null) bar.update(done, status);
     }
 
-    private void draw() {
-        int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * Math.min(done, total) / total);
-        String left = finishedHere == 0 ? "" : "  " + StudyStatus.duration(secondsHere / finishedHere * Math.max(0, total - done)) + " left";
-        err.print("\r" + phase + " [" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total + left
-                + (current.isEmpty() ? "" : "  " + current) + "\033[K");
-        err.flush();
-        open = true;
+    synchronized void end() {
+        if (bar != null) bar.close();
+        bar = null;
     }
 }

@@ -9,8 +9,10 @@ import java.util.concurrent.Callable;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.files.InputFiles;
 import org.crossgen.study.CellWorker;
+import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyPhase;
 import org.crossgen.study.StudyPlan;
+import org.crossgen.study.StudyWorker;
 import org.crossgen.study.TorchCellEvaluator;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.train.TrainingListener;
@@ -47,15 +49,15 @@ final class StudyRunCellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StudyPhase p = StudyPhase.parse(phase);
-        Path folder = specOptions.folder();
+        StudyLayout layout = specOptions.layout();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registry, true);
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, layout, registry, true);
         String key = key(p, plan, index());
         CellWorker.Outcome outcome;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, null)) {
-            CellWorker worker = new CellWorker(folder, StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), log()), evaluator,
+            CellWorker worker = new CellWorker(layout, StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), log()), evaluator,
                     Duration.ofMinutes(workerOptions.leaseMinutes),
-                    Duration.ofSeconds(5), CellWorker.processWorker(), line -> study.root.out().println("run-cell: " + line));
+                    Duration.ofSeconds(5), StudyWorker.processId(), line -> study.root.out().println("run-cell: " + line));
             outcome = worker.run(plan, p, key);
         }
         (outcome.status().ok ? study.root.out() : study.root.err()).println((outcome.status().ok ? "" : "error: ")

@@ -1,15 +1,19 @@
 package org.crossgen.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.progress.ProgressBar;
+import org.crossgen.report.StudyReport;
+import org.crossgen.study.ResultsExporter;
+import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudyRun;
 import org.crossgen.study.StudyRunner;
-import org.crossgen.study.StudyReporter;
-import org.crossgen.study.Trainer;
 import org.crossgen.study.TorchCellEvaluator;
+import org.crossgen.study.Trainer;
 import org.crossgen.tensor.ComputeDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,28 +35,21 @@ final class StudyRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path folder = specOptions.folder();
+        StudyLayout layout = specOptions.layout();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registry, true);
-        StudyProgressBar bar = new StudyProgressBar(study.root.err());
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, layout, registry, true);
+        StudyProgressBar bar = new StudyProgressBar(study.root.err(), ProgressBar.modeOfStderr(false));
         Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), bar.trainingListener());
         StudyRun run;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, bar::record)) {
-            run = new StudyRunner(folder, trainer, evaluator, bar, Duration.ofMinutes(workerOptions.leaseMinutes)).run(plan);
+            run = new StudyRunner(layout, trainer, evaluator, bar, Duration.ofMinutes(workerOptions.leaseMinutes)).run(plan);
         }
         bar.end();
         study.root.out().println(run.summary());
-        Path html = new StudyReporter(folder, registry, ComputeDevice.parse(workerOptions.device)).write(plan);
+        ResultsExporter.Export export = new ResultsExporter(layout, registry, ComputeDevice.parse(workerOptions.device)).export(plan);
+        Path html = layout.report().resolve(StudyReport.HTML);
+        if (export.changed() || !Files.exists(html)) html = StudyReport.of(export.results()).write(layout.report());
         study.root.out().println("report: " + html.toAbsolutePath());
-        var browser = org.crossgen.report.BrowserCheck.onPath();
-        if (browser.isPresent()) {
-            // a person would open it: render it headless, check every image loaded, keep a screenshot
-            var check = browser.get().check(html);
-            Path shot = html.resolveSibling("screenshot.png");
-            browser.get().screenshot(html, shot, 2400);
-            study.root.out().println("checked in headless Chromium: " + check.images() + " images, "
-                    + (check.ok() ? "all loaded, no console errors" : "PROBLEMS " + check) + "; screenshot " + shot.toAbsolutePath());
-        }
         return run.failures().isEmpty() ? 0 : 1;
     }
 }

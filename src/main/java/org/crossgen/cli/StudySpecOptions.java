@@ -1,6 +1,7 @@
 package org.crossgen.cli;
 
 import java.nio.file.Path;
+import org.crossgen.study.StudyLayout;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,7 +15,7 @@ final class StudySpecOptions {
     Path dir;
 
     /** {@code --dir}, or {@code runs/<spec name>} under the current directory. */
-    Path folder() {
-        return StudyCommand.studyDir(spec, dir);
+    StudyLayout layout() {
+        return StudyCommand.layout(spec, dir);
     }
 }

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.crossgen.study.ResultStore;
-import org.crossgen.study.StudySpec;
+import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,9 +24,11 @@ final class StudyStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path folder = Files.isDirectory(target) ? target : dir != null ? dir : StudySpec.defaultDir(target);
+        if (!Files.exists(target)) throw new IllegalArgumentException("no such file or folder: " + target + " (give a study spec or a study folder)");
+        Path folder = Files.isDirectory(target) ? target : StudyCommand.layout(target, dir).dir();
         if (!ResultStore.exists(folder)) {
-            throw new IllegalArgumentException("no study in " + folder + " (no " + ResultStore.FILE + "); start it with crossgen study run");
+            throw new IllegalArgumentException("no study in " + folder + " (no " + new StudyLayout(folder).store().getFileName()
+                    + "); start it with crossgen study run");
         }
         try (ResultStore store = ResultStore.open(folder)) {
             study.root.out().println(folder);

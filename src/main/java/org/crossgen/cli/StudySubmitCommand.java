@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.crossgen.study.SlurmSubmitter;
+import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +61,9 @@ final class StudySubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = study.root.out();
-        Path folder = specOptions.folder().toAbsolutePath().normalize();
-        StudyPlan plan = StudyCommand.plan(specOptions.spec, folder, registryOptions.registry(), !dryRun);
+        StudyLayout layout = new StudyLayout(specOptions.layout().dir().toAbsolutePath().normalize());
+        Path folder = layout.dir();
+        StudyPlan plan = StudyCommand.plan(specOptions.spec, layout, registryOptions.registry(), !dryRun);
         SlurmSubmitter submitter = new SlurmSubmitter(folder, specOptions.spec,
                 new SlurmSubmitter.Resources(partition, gpusPerTask, time, maxParallel, cpusPerTask, mem),
                 new SlurmSubmitter.Worker(launcher(), workerOptions.device, workerOptions.batchSize, workerOptions.leaseMinutes,
@@ -86,7 +88,7 @@ final class StudySubmitCommand implements Callable<Integer> {
             }
         }
         if (!dryRun) {
-            out.println("logs: " + folder.resolve("slurm/logs") + "/<job>_<task>.out; progress: crossgen study status " + folder);
+            out.println("logs: " + layout.slurm().resolve("logs") + "/<job>_<task>.out; progress: crossgen study status " + folder);
         }
         return 0;
     }

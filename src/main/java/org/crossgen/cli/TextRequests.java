@@ -46,7 +46,7 @@ final class TextRequests {
         try (Tokenizer tokenizer = tokenizer(options)) {
             TorchLanguageModel lm = new TorchLanguageModel(model, tokenizer);
             var requests = continuations.stream().map(c -> new Request.Loglikelihood(context, c)).toList();
-            List<org.crossgen.infer.TokenScorer.LogLikelihood> scores;
+            List<org.crossgen.infer.LogLikelihood> scores;
             try (ProgressBar bar = ProgressBar.forConsole("score", requests.size(), false)) {
                 java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
                 scores = lm.loglikelihood(requests, 8, n -> bar.update(done.addAndGet(n), ""));

@@ -9,6 +9,7 @@ import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
+import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.files.FileTrees;
@@ -37,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "ft", description = "ft or fticl.") String method;
     @Option(names = "--shots", defaultValue = "0", description = "FTICL demonstrations per training prompt.") int shots;
     @Option(names = "--template", defaultValue = "0") int template;
-    @Option(names = "--sampler", defaultValue = "paper", description = "paper (first k) or random.") String sampler;
+    @Option(names = "--sampler", defaultValue = "paper", description = "paper (first k) or random.") Sampler sampler;
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N records only (0 = all).") int limit;
     @Option(names = "--merge", description = "With --lora: also write the merged full model to OUT/merged.") boolean merge;
     @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.") boolean resume;

@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A dataset of a task: its test file, its training files by nominal size and its demonstration
@@ -17,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * {@code sentiment/yelp}.
  *
  * <p>Loading reads the file each time and checks every record ({@link #validate()} lists what is
- * checked). A load fails fast with {@link DatasetFormatException} on any error and logs one
- * warning line per file that has warnings.
+ * checked). A load fails fast with {@link DatasetFormatException} on any error; warnings (records
+ * kept as the paper used them) are not printed on every load but listed where they matter:
+ * {@code crossgen data validate}, the study plan and the report's data section.
  *
  * @param task     the task its records belong to
  * @param name     dataset name, unique within the task
@@ -29,9 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public record Dataset(Task task, String name, boolean inDomain, DataFile test,
                       SortedMap<Integer, DataFile> train, DataFile demos) {
-    private static final Logger LOG = LoggerFactory.getLogger(Dataset.class);
-    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     public Dataset {
         if (name == null || !name.matches("[a-z0-9][a-z0-9_-]*")) {
             throw new IllegalArgumentException("dataset name must be lower-case letters, digits, '_' or '-', got \""
@@ -85,21 +81,11 @@ public record Dataset(Task task, String name, boolean inDomain, DataFile test,
         return load(Split.DEMOS, 0);
     }
 
-    /**
-     * The records of one split, every one checked; throws on errors, logs a line if there are
-     * warnings. Loading the demonstrations also checks them against the test file.
-     */
+    /** The records of one split, every one checked; throws on errors (warnings: {@link #validate()}). */
     public List<Example> load(Split split, int size) {
-        DataFile file = file(split, size);
-        SplitReader.Loaded loaded = SplitReader.read(task, split, file);
-        List<Problem> problems = new ArrayList<>(loaded.problems());
-        if (split == Split.DEMOS) problems.addAll(overlaps(loaded.examples(), SplitReader.read(task, Split.TEST, test)));
-        List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+        SplitReader.Loaded loaded = SplitReader.read(task, split, file(split, size));
+        List<Problem> errors = loaded.problems().stream().filter(Problem::isError).toList();
         if (!errors.isEmpty()) throw new DatasetFormatException(errors);
-        if (!problems.isEmpty() && WARNED.add(file.url().toString())) { // once per file and process
-            LOG.warn("{}: {} warning(s), first: {} (crossgen data validate {} lists all)",
-                    file.name(), problems.size(), problems.get(0).message(), id());
-        }
         return loaded.examples();
     }
 

@@ -1,12 +1,14 @@
 package org.crossgen.eval;
 
+import org.crossgen.prompt.Sampler;
+
 /**
  * Everything besides the model that decides an evaluation's result.
  *
  * @param dataset      dataset id, e.g. {@code sentiment/yelp}
  * @param template     prompt template id (0 or 1 for the paper's)
  * @param shots        demonstrations per prompt
- * @param sampler      {@code paper} (first k of the demonstration file) or {@code random} (seeded)
+ * @param sampler      which demonstrations: the first k of the pool, or k seeded random ones
  * @param seed         seed of the random sampler and of the bootstrap
  * @param scoring      classification scoring mode (ignored for generation tasks)
  * @param limit        evaluate the first {@code limit} test records (0 = all)
@@ -14,20 +16,17 @@ package org.crossgen.eval;
  * @param maxLength    token budget of prompt (+ generation); longer prompts are truncated
  * @param stemmer      Porter-stem ROUGE tokens
  */
-public record EvalSpec(String dataset, int template, int shots, String sampler, long seed, ScoringMode scoring,
+public record EvalSpec(String dataset, int template, int shots, Sampler sampler, long seed, ScoringMode scoring,
                        int limit, int maxNewTokens, int maxLength, boolean stemmer) {
     public EvalSpec {
         if (shots < 0) throw new IllegalArgumentException("shots must be >= 0, got " + shots);
         if (limit < 0) throw new IllegalArgumentException("limit must be >= 0, got " + limit);
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
         if (maxLength <= maxNewTokens) throw new IllegalArgumentException("maxLength (" + maxLength + ") must exceed maxNewTokens (" + maxNewTokens + ")");
-        if (!sampler.equals("paper") && !sampler.equals("random")) {
-            throw new IllegalArgumentException("unknown sampler \"" + sampler + "\"; known: [paper, random]");
-        }
     }
 
     /** The paper's settings for a dataset: first-k demonstrations, first-token scoring, 60 new tokens. */
     public static EvalSpec paper(String dataset, int template, int shots) {
-        return new EvalSpec(dataset, template, shots, "paper", 1234, ScoringMode.FIRST_TOKEN, 0, 60, 1024, false);
+        return new EvalSpec(dataset, template, shots, Sampler.FIRST_K, 1234, ScoringMode.FIRST_TOKEN, 0, 60, 1024, false);
     }
 }

@@ -1,40 +1,37 @@
 package org.crossgen.eval;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.IntConsumer;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.Example;
 import org.crossgen.data.Task;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.files.ContentHash;
+import org.crossgen.infer.LanguageModel;
 import org.crossgen.infer.Request;
-import org.crossgen.infer.TorchLanguageModel;
 import org.crossgen.prompt.DemonstrationSampler;
 import org.crossgen.prompt.PromptBuilder;
 import org.crossgen.prompt.PromptTemplate;
 import org.crossgen.prompt.PromptTruncator;
 
 /**
- * Evaluates one model on one test set under one prompt setting: builds the prompts, asks the
- * model (label scoring or greedy generation cut at "\n\n"), scores, and writes
- * {@code records.jsonl} + {@code summary.json} into the output folder (each atomically).
+ * Evaluates one model on one test set under one prompt setting: builds the prompts, fits them to
+ * the token budget, asks the model (label scoring, or greedy generation cut at "\n\n") and scores
+ * the answers. {@link #run} returns the {@link EvalResult}; {@link EvalResult#write} puts it on disk.
+ * The model is any {@link LanguageModel}: tasks and prompts never touch tensors.
  */
 public final class Evaluator {
     /** The paper cuts generations at the first blank line. */
     public static final List<String> STOP = List.of("\n\n");
 
-    private final TorchLanguageModel lm;
+    private final LanguageModel lm;
     private final TaskRegistry registry;
     private final int batchSize;
 
-    public Evaluator(TorchLanguageModel lm, TaskRegistry registry, int batchSize) {
+    public Evaluator(LanguageModel lm, TaskRegistry registry, int batchSize) {
         this.lm = lm;
         this.registry = registry;
         this.batchSize = batchSize;
@@ -65,13 +62,13 @@ public final class Evaluator {
         summary.put("in_domain", dataset.inDomain());
         summary.put("template", spec.template());
         summary.put("shots", spec.shots());
-        summary.put("sampler", spec.sampler());
+        summary.put("sampler", spec.sampler().id());
         summary.put("seed", spec.seed());
         summary.put("scoring", task.isClassification() ? spec.scoring().cliName : "greedy-generation");
         summary.put("max_new_tokens", spec.maxNewTokens());
         summary.put("max_length", spec.maxLength());
         summary.put("stemmer", spec.stemmer());
-        summary.put("dtype", lm.model().dtype().torchName());
+        summary.put("dtype", lm.dtype());
         summary.put("n", records.size());
         summary.put("truncated", records.stream().filter(RecordResult::truncated).count());
         summary.put("unlabelled", records.stream().filter(r -> r.reference().equals(Task.UNLABELLED)).count());
@@ -85,8 +82,7 @@ public final class Evaluator {
 
     private List<Prepared> prepare(Dataset dataset, EvalSpec spec) {
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), spec.template()));
-        DemonstrationSampler sampler = spec.sampler().equals("paper") ? DemonstrationSampler.paper()
-                : DemonstrationSampler.random(new Random(spec.seed()));
+        DemonstrationSampler sampler = spec.sampler().demonstrations(spec.seed());
         int budget = dataset.task().isClassification() ? spec.maxLength() - 1 : spec.maxLength() - spec.maxNewTokens();
         PromptTruncator truncator = new PromptTruncator(lm.tokenizer(), budget);
         List<Example> pool = builder.pool(dataset, spec.shots());
@@ -146,16 +142,8 @@ public final class Evaluator {
     }
 
     private static RecordResult result(Prepared p, String prediction, Map<String, Double> labelScores) {
-        return new RecordResult(p.record().position(), sha256(p.prompt()), p.tokens(), p.truncated(), prediction,
+        return new RecordResult(p.record().position(), ContentHash.sha256Text(p.prompt()), p.tokens(), p.truncated(), prediction,
                 p.record().output(), labelScores);
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
 }

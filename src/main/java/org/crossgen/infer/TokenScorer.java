@@ -25,13 +25,6 @@ public final class TokenScorer {
         this.padId = padId;
     }
 
-    /** log P(continuation | context) summed over its tokens, and whether greedy decoding would produce it. */
-    public record LogLikelihood(double logProb, int tokens, boolean greedy) {
-        public double meanLogProb() {
-            return tokens == 0 ? 0 : logProb / tokens;
-        }
-    }
-
     /**
      * Scores each {@code continuations[i]} after {@code contexts[i]} in one forward pass over the batch.
      * Contexts must be non-empty (start them with BOS).

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.text.ContinuationTokens;
 import org.crossgen.text.Tokenizer;
 
 /**
@@ -39,8 +40,14 @@ public final class TorchLanguageModel implements LanguageModel {
         return this;
     }
 
+    @Override
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    @Override
+    public String dtype() {
+        return model.dtype().torchName();
     }
 
     public LlamaModel model() {
@@ -48,7 +55,7 @@ public final class TorchLanguageModel implements LanguageModel {
     }
 
     @Override
-    public List<TokenScorer.LogLikelihood> loglikelihood(List<Request.Loglikelihood> requests, int batchSize, IntConsumer progress) {
+    public List<LogLikelihood> loglikelihood(List<Request.Loglikelihood> requests, int batchSize, IntConsumer progress) {
         List<ContinuationTokens> tokens = requests.stream().map(r -> ContinuationTokens.of(tokenizer, r.context(), r.continuation())).toList();
         return inBatches(tokens, t -> t.context().length + t.continuation().length, batchSize, progress,
                 batch -> Arrays.asList(scorer.logLikelihood(batch.stream().map(ContinuationTokens::context).toList(),

@@ -3,13 +3,14 @@ package org.crossgen.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import org.crossgen.text.Tokenizer;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.files.FileTrees;
+import org.crossgen.text.Tokenizer;
 
 /**
  * crossgen's built-in base model, shipped on the classpath ({@code models/crossgen-tiny/}) and
@@ -36,7 +37,7 @@ public final class DefaultModel {
             Path dir = home().resolve("models").resolve(NAME + "-" + version);
             if (Files.exists(dir.resolve("model.safetensors"))) return dir;
             Files.createDirectories(dir.getParent());
-            Path tmp = Files.createTempDirectory(dir.getParent(), "." + NAME + "-");
+            Path tmp = FileTrees.newSiblingFolder(dir);
             for (String f : FILES) {
                 try (InputStream in = DefaultModel.class.getClassLoader().getResourceAsStream("models/" + NAME + "/" + f)) {
                     if (in == null) throw new IOException("resource models/" + NAME + "/" + f + " missing from the classpath");
@@ -45,8 +46,8 @@ public final class DefaultModel {
             }
             Tokenizer.writeMistral32k(tmp);
             try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                AtomicFiles.moveAtomically(tmp, dir);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 FileTrees.delete(tmp); // another process unpacked it first
             }
             return dir;

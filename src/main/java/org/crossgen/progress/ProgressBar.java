@@ -1,59 +1,121 @@
 package org.crossgen.progress;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
- * A one-line text progress bar on a terminal, redrawn in place with a carriage return:
+ * crossgen's one progress bar, for training, evaluation, generation and studies alike:
  * {@code label [#####.....] 120/500  24% | loss 1.234 | 3,210 tok/s | ETA 04:12}.
- * Training and evaluation both use it. When disabled it prints nothing, so callers need no
- * branches; {@link #forConsole} enables it only when stderr is a terminal (or when forced).
+ *
+ * <ul>
+ *   <li>{@link Mode#TERMINAL}: one line redrawn in place with a carriage return, at most ten times
+ *       a second;</li>
+ *   <li>{@link Mode#LOG} (stderr is a file: nohup, a Slurm job log): a plain line at the start,
+ *       then at most one every {@value #LOG_EVERY_PERCENT}% of the work or every 30 s, and one at
+ *       the end, so a long study's log stays a few hundred lines instead of megabytes of redraws;</li>
+ *   <li>{@link Mode#OFF}: nothing, so callers need no branches.</li>
+ * </ul>
  */
 public final class ProgressBar implements AutoCloseable {
+    /** How the bar is shown. */
+    public enum Mode { TERMINAL, LOG, OFF }
+
+    static final int LOG_EVERY_PERCENT = 5;
+    static final long LOG_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
     private static final int WIDTH = 30;
     private static final long MIN_REDRAW_NANOS = 100_000_000L;   // at most 10 redraws a second
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final String label;
-    private final boolean enabled;
+    private final Mode mode;
+    private final LongSupplier clock;
     private long total;
     private long startDone = 0;
-    private long startNanos = System.nanoTime();
+    private long startNanos;
     private long lastDraw;
+    private long lastDrawnDone = -1;
     private int lastWidth;
+    private long done;
+    private String status = "";
 
-    public ProgressBar(PrintStream out, String label, long total, boolean enabled) {
+    /** A bar on {@code out} that redraws in place ({@code terminal}) or shows nothing. */
+    public ProgressBar(PrintStream out, String label, long total, boolean terminal) {
+        this(new PrintWriter(out, true), label, total, terminal ? Mode.TERMINAL : Mode.OFF, System::nanoTime);
+    }
+
+    /** @param clock nanosecond time source (tests move it) */
+    public ProgressBar(PrintWriter out, String label, long total, Mode mode, LongSupplier clock) {
         this.out = out;
         this.label = label;
         this.total = Math.max(0, total);
-        this.enabled = enabled;
+        this.mode = mode;
+        this.clock = clock;
+        this.startNanos = clock.getAsLong();
     }
 
-    /** A bar on stderr, shown when a console is attached or {@code force} is set. */
+    /** A bar on stderr: redrawn in place on a terminal ({@code force}: always), plain log lines otherwise. */
     public static ProgressBar forConsole(String label, long total, boolean force) {
-        return new ProgressBar(System.err, label, total, force || System.console() != null);
+        return new ProgressBar(new PrintWriter(System.err, true), label, total, modeOfStderr(force), System::nanoTime);
+    }
+
+    /** {@link Mode#TERMINAL} when a console is attached (or {@code force}), else {@link Mode#LOG}. */
+    public static Mode modeOfStderr(boolean force) {
+        return force || System.console() != null ? Mode.TERMINAL : Mode.LOG;
     }
 
     /** Restarts the clock for the ETA at {@code done} (a resumed run does not count earlier work). */
     public void start(long done, long total) {
         this.total = Math.max(0, total);
         this.startDone = done;
-        this.startNanos = System.nanoTime();
+        this.startNanos = clock.getAsLong();
+        lastDrawnDone = -1;
+        lastDraw = 0;
         update(done, "");
     }
 
     /** Shows {@code done} of total with a free-form status (e.g. {@code "loss 1.23 | 3,210 tok/s"}). */
     public void update(long done, String status) {
-        if (!enabled) return;
-        long now = System.nanoTime();
-        if (done < total && now - lastDraw < MIN_REDRAW_NANOS) return;
-        lastDraw = now;
-        String line = render(done, status, now);
-        int pad = Math.max(0, lastWidth - line.length());
-        out.print("\r" + line + " ".repeat(pad));
+        this.done = done;
+        this.status = status;
+        long now = clock.getAsLong();
+        boolean finished = done >= total && total > 0;
+        switch (mode) {
+            case OFF -> { }
+            case TERMINAL -> {
+                if (!finished && now - lastDraw < MIN_REDRAW_NANOS && lastDrawnDone >= 0) return;
+                String line = render(done, status, now);
+                out.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
+                out.flush();
+                lastWidth = line.length();
+                lastDraw = now;
+                lastDrawnDone = done;
+            }
+            case LOG -> {
+                boolean due = lastDrawnDone < 0 || now - lastDraw >= LOG_EVERY_NANOS
+                        || (total > 0 && (done - lastDrawnDone) * 100 >= LOG_EVERY_PERCENT * total)
+                        || (finished && done != lastDrawnDone);
+                if (!due) return;
+                out.println(render(done, status, now));
+                out.flush();
+                lastDraw = now;
+                lastDrawnDone = done;
+            }
+        }
+    }
+
+    /** Prints a message on its own line (a failure, a note), without losing the bar. */
+    public void println(String message) {
+        if (mode == Mode.OFF) return;
+        if (mode == Mode.TERMINAL && lastWidth > 0) {
+            out.println();
+            lastWidth = 0;
+            lastDrawnDone = -1; // redraw on the next update
+        }
+        out.println(message);
         out.flush();
-        lastWidth = line.length();
     }
 
     String render(long done, String status, long now) {
@@ -80,12 +142,16 @@ public final class ProgressBar implements AutoCloseable {
                 : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }
 
-    /** Ends the line so later output starts on a fresh one. */
+    /** Ends the bar: a terminal line is closed, a log gets the final state if it has not shown it. */
     @Override
     public void close() {
-        if (enabled && lastWidth > 0) {
+        if (mode == Mode.TERMINAL && lastWidth > 0) {
             out.println();
-            out.flush();
+            lastWidth = 0;
+        } else if (mode == Mode.LOG && lastDrawnDone != done) {
+            out.println(render(done, status, clock.getAsLong()));
+            lastDrawnDone = done;
         }
+        out.flush();
     }
 }

@@ -4,6 +4,8 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.crossgen.study.LossHistory;
+import org.crossgen.study.LossPoint;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -27,12 +29,12 @@ final class Charts {
     record Series(String name, double[] x, double[] y) {}
 
     /** Loss against step, one line per training job. */
-    static byte[] lossCurves(String title, List<LossCurve> curves) {
+    static byte[] lossCurves(String title, List<LossHistory> curves) {
         XYChart chart = new XYChartBuilder().width(900).height(480).title(title).xAxisTitle("step").yAxisTitle("training loss").build();
         style(chart);
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setSeriesColors(PALETTE);
-        for (LossCurve c : curves) {
+        for (LossHistory c : curves) {
             if (c.points().isEmpty()) continue;
             double[] x = c.points().stream().mapToDouble(LossPoint::step).toArray();
             double[] y = c.points().stream().mapToDouble(LossPoint::loss).toArray();

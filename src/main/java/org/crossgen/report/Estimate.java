@@ -2,6 +2,7 @@ package org.crossgen.report;
 
 import java.util.List;
 import java.util.Locale;
+import org.crossgen.study.ResultRow;
 
 /**
  * A number with a 95% interval; NaN where unknown ({@link #NONE}: not evaluated).

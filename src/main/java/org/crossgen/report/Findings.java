@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.crossgen.report.StudyResults.Kind;
+import org.crossgen.study.Method;
 
 /**
  * The paper's findings as checks on one base model's results. Every check averages pairs; a pair
@@ -82,7 +83,7 @@ final class Findings {
     private List<Pair> outOfDomainDeltas(Kind kind) {
         List<Pair> pairs = new ArrayList<>();
         for (ModelKey m : r.fineTuned()) {
-            if (!m.method().equals("ft") || r.kind(m.trainTask()) != kind) continue;
+            if (m.method() != Method.FT || r.kind(m.trainTask()) != kind) continue;
             String metric = r.primaryMetric(m.trainTask());
             for (String set : r.testSets(m.trainTask())) {
                 if (set.equals(m.trainDataset())) continue;
@@ -96,7 +97,7 @@ final class Findings {
     private List<Pair> crossTaskDeltas(Kind trainKind, Kind evalKind) {
         List<Pair> pairs = new ArrayList<>();
         for (ModelKey m : r.fineTuned()) {
-            if (!m.method().equals("ft") || r.kind(m.trainTask()) != trainKind) continue;
+            if (m.method() != Method.FT || r.kind(m.trainTask()) != trainKind) continue;
             for (String task : r.tasks()) {
                 if (task.equals(m.trainTask()) || (evalKind != null && r.kind(task) != evalKind)) continue;
                 String metric = r.primaryMetric(task);
@@ -112,8 +113,8 @@ final class Findings {
     private List<Pair> fticlMinusFt(Kind kind, int sign) {
         List<Pair> pairs = new ArrayList<>();
         for (ModelKey icl : r.fineTuned()) {
-            if (!icl.method().equals("fticl") || r.kind(icl.trainTask()) != kind) continue;
-            ModelKey ft = new ModelKey("ft", icl.trainDataset(), icl.trainSize(), 0);
+            if (icl.method() != Method.FTICL || r.kind(icl.trainTask()) != kind) continue;
+            ModelKey ft = new ModelKey(Method.FT, icl.trainDataset(), icl.trainSize(), 0);
             String metric = r.primaryMetric(icl.trainTask());
             for (String set : r.testSets(icl.trainTask())) {
                 if (set.equals(icl.trainDataset())) continue;

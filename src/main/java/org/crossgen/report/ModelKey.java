@@ -1,11 +1,15 @@
 package org.crossgen.report;
 
+import org.crossgen.study.DriftRow;
+import org.crossgen.study.Method;
+import org.crossgen.study.ResultRow;
+
 /**
  * A model of the study up to its training seed: rows of the same key are averaged over seeds.
- * The base model is {@code method = base} with an empty training set.
+ * The base model is {@link Method#BASE} with an empty training set.
  */
-record ModelKey(String method, String trainDataset, int trainSize, int trainShots) {
-    static final ModelKey BASE = new ModelKey("base", "", 0, 0);
+record ModelKey(Method method, String trainDataset, int trainSize, int trainShots) {
+    static final ModelKey BASE = new ModelKey(Method.BASE, "", 0, 0);
 
     static ModelKey of(ResultRow r) {
         return new ModelKey(r.method(), r.trainDataset(), r.trainSize(), r.trainShots());
@@ -16,7 +20,7 @@ record ModelKey(String method, String trainDataset, int trainSize, int trainShot
     }
 
     boolean isBase() {
-        return method.equals("base");
+        return method == Method.BASE;
     }
 
     String trainTask() {
@@ -26,9 +30,9 @@ record ModelKey(String method, String trainDataset, int trainSize, int trainShot
     /** "FT", "FTICL k=4". */
     String methodLabel() {
         return switch (method) {
-            case "base" -> "base";
-            case "ft" -> "FT";
-            default -> "FTICL k=" + trainShots;
+            case BASE -> "base";
+            case FT -> "FT";
+            case FTICL -> "FTICL k=" + trainShots;
         };
     }
 

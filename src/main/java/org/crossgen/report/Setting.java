@@ -1,5 +1,7 @@
 package org.crossgen.report;
 
+import org.crossgen.study.ResultRow;
+
 /** An evaluation setting: prompt template and demonstrations per prompt. Tables are per setting. */
 record Setting(int template, int shots) implements Comparable<Setting> {
     static Setting of(ResultRow r) {

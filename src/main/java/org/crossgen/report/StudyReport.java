@@ -1,14 +1,7 @@
 package org.crossgen.report;
 
-import org.crossgen.files.FileTrees;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,24 +14,30 @@ import org.crossgen.report.ReportBlock.Figure;
 import org.crossgen.report.ReportBlock.Heading;
 import org.crossgen.report.ReportBlock.Paragraph;
 import org.crossgen.report.ReportBlock.Table;
+import org.crossgen.study.DriftRow;
+import org.crossgen.study.LossHistory;
+import org.crossgen.study.Method;
+import org.crossgen.study.ResultRow;
+import org.crossgen.study.ResultsFile;
 
 /**
- * The study's report: a pure function of its result rows (plus, optionally, drift rows and loss
- * curves). Per base model it holds the paper's findings as checks, and per task and evaluation
- * setting the train-set × test-set matrices (absolute, Δ vs base, FT vs FTICL) with heatmaps,
- * the cross-task matrix, the drift analysis and the loss curves.
+ * The study's report: a pure function of a {@link ResultsFile} (result rows, plus optionally drift
+ * rows, loss curves and data warnings); it never loads a model. Per base model it holds the
+ * paper's findings as checks, and per task and evaluation setting the train-set × test-set
+ * matrices (absolute, Δ vs base, FT vs FTICL) with heatmaps, the cross-task matrix and the drift
+ * analysis ({@link DriftSection}); then the loss curves and the data section.
  *
  * <pre>{@code
- * StudyReport report = StudyReport.of(store.results(), store.drift(), store.lossCurves());
- * Path html = report.write(studyDir.resolve("report"));   // report.html, report.md, findings.json, images/
+ * StudyReport report = StudyReport.of(ResultsFile.read(layout.results()));
+ * Path html = report.write(layout.report());   // report.html, report.md, findings.json, images/
  * }</pre>
  *
  * <p>Missing data never fails the report: an unevaluated cell reads "—", a finding without pairs
  * reads "not evaluated".
  */
 public final class StudyReport {
-    /** The file names inside the report folder. */
-    public static final String HTML = "report.html", MARKDOWN = "report.md", FINDINGS = "findings.json", IMAGES = "images";
+    /** The report's main file. */
+    public static final String HTML = ReportFolder.HTML;
     private static final int LOSS_CURVES_PER_CHART = 8, EVIDENCE_SHOWN = 200;
 
     private final List<ReportBlock> blocks = new ArrayList<>();
@@ -47,10 +46,11 @@ public final class StudyReport {
 
     private StudyReport() {}
 
-    /** Builds the report; {@code drift} and {@code lossCurves} may be empty. */
-    public static StudyReport of(List<ResultRow> results, List<DriftRow> drift, List<LossCurve> lossCurves) {
+    /** Builds the report. */
+    public static StudyReport of(ResultsFile in) {
         StudyReport r = new StudyReport();
-        r.build(results, drift, lossCurves);
+        r.build(in.results(), in.drift(), in.lossCurves());
+        r.dataBlocks(in.dataWarnings());
         return r;
     }
 
@@ -63,7 +63,7 @@ public final class StudyReport {
         return blocks;
     }
 
-    private void build(List<ResultRow> results, List<DriftRow> drift, List<LossCurve> curves) {
+    private void build(List<ResultRow> results, List<DriftRow> drift, List<LossHistory> curves) {
         blocks.add(new Heading(1, title));
         Map<String, StudyResults> byBase = StudyResults.byBaseModel(results);
         blocks.add(new Paragraph(String.format(Locale.ROOT,
@@ -87,7 +87,7 @@ public final class StudyReport {
             findingsBlocks(findings.get(base), prefix);
             for (String task : r.tasks()) taskBlocks(r, task, prefix);
             crossTaskBlocks(r, prefix);
-            driftBlocks(r, drift.stream().filter(d -> d.baseModel().equals(base)).toList(), prefix);
+            blocks.addAll(DriftSection.blocks(r, drift.stream().filter(d -> d.baseModel().equals(base)).toList(), prefix));
         }
         lossBlocks(curves);
     }
@@ -164,12 +164,12 @@ public final class StudyReport {
 
     /** FT and FTICL of the same training set side by side: one row per (training set, k, test set). */
     private void ftVsFticl(StudyResults r, TaskMatrix m, String slug) {
-        List<ModelKey> ficl = m.models().stream().filter(k -> k.method().equals("fticl")).toList();
+        List<ModelKey> ficl = m.models().stream().filter(k -> k.method() == Method.FTICL).toList();
         if (ficl.isEmpty()) return;
         List<List<Cell>> rows = new ArrayList<>();
         int d = decimals(m.metric());
         for (ModelKey icl : ficl) {
-            ModelKey ft = new ModelKey("ft", icl.trainDataset(), icl.trainSize(), 0);
+            ModelKey ft = new ModelKey(Method.FT, icl.trainDataset(), icl.trainSize(), 0);
             for (String set : m.testSets()) {
                 String style = set.equals(icl.trainDataset()) ? "strong" : "";
                 Estimate ftCell = r.cell(ft, set, m.setting(), m.metric()), iclCell = r.cell(icl, set, m.setting(), m.metric());
@@ -216,118 +216,33 @@ public final class StudyReport {
         }
     }
 
-    // ---- drift ----
-
-    /** One fine-tuned model (seed included) with its drift and its out-of-domain gain. */
-    private record DriftPoint(ModelKey model, long seed, double relativeChange, double kl, double oodGain, int oodPairs) {}
-
-    private void driftBlocks(StudyResults r, List<DriftRow> drift, String prefix) {
-        if (drift.isEmpty()) return;
-        blocks.add(new Heading(2, "Drift from the base model"));
-        blocks.add(new Paragraph("Relative weight change ‖W_ft − W_base‖_F / ‖W_base‖_F over all weights and the mean "
-                + "next-token KL(p_base ‖ p_ft) on held-out prompts, against the out-of-domain gain: the mean Δ vs base in the "
-                + "training task's primary metric over its other test sets and every setting, for the same training seed. "
-                + "The paper explains FTICL's better generalization by a smaller drift."));
-        Map<String, DriftPoint> points = new LinkedHashMap<>();
-        Map<String, List<DriftRow>> byModel = new LinkedHashMap<>();
-        for (DriftRow d : drift) byModel.computeIfAbsent(ModelKey.of(d) + "#" + d.seed(), k -> new ArrayList<>()).add(d);
-        for (List<DriftRow> rows : byModel.values()) {
-            DriftRow first = rows.get(0);
-            ModelKey m = ModelKey.of(first);
-            double rel = rows.stream().filter(d -> d.measure().equals(DriftRow.RELATIVE_CHANGE) && d.part().equals(DriftRow.ALL))
-                    .mapToDouble(DriftRow::value).findFirst().orElse(Double.NaN);
-            double kl = rows.stream().filter(d -> d.measure().equals(DriftRow.KL)).mapToDouble(DriftRow::value).findFirst().orElse(Double.NaN);
-            double[] gain = oodGain(r, m, first.seed());
-            points.put(r.label(m) + " seed " + first.seed(), new DriftPoint(m, first.seed(), rel, kl, gain[0], (int) gain[1]));
-        }
-        List<List<Cell>> rows = new ArrayList<>();
-        for (Map.Entry<String, DriftPoint> e : points.entrySet()) {
-            DriftPoint p = e.getValue();
-            rows.add(List.of(Cell.of(e.getKey()), Cell.of(num(p.relativeChange(), 5)), Cell.of(num(p.kl(), 5)),
-                    Cell.of(Double.isNaN(p.oodGain()) ? "—" : String.format(Locale.ROOT, "%+.4f", p.oodGain())),
-                    Cell.of(Integer.toString(p.oodPairs()))));
-        }
-        blocks.add(new Table(prefix + "drift", "Drift and out-of-domain gain per fine-tuned model",
-                List.of("model", "relative weight change", "next-token KL (nats)", "OOD gain (primary metric)", "OOD cells"), rows));
-        List<DriftPoint> ps = List.copyOf(points.values());
-        scatter(ps, DriftPoint::relativeChange, "relative weight change (all weights)", prefix + "drift-weights.png");
-        scatter(ps, DriftPoint::kl, "mean next-token KL(base ‖ ft), nats", prefix + "drift-kl.png");
-        layerChart(drift, prefix + "drift-layers.png");
-    }
-
-    /** {mean Δ, pairs} over the model's out-of-domain test sets and all settings, at one seed. */
-    private static double[] oodGain(StudyResults r, ModelKey m, long seed) {
-        String metric = r.primaryMetric(m.trainTask());
-        double sum = 0;
-        int n = 0;
-        for (String set : r.testSets(m.trainTask())) {
-            if (set.equals(m.trainDataset())) continue;
-            for (Setting s : r.settings()) {
-                Estimate d = r.cellAtSeed(m, seed, set, s, metric).minus(r.cell(ModelKey.BASE, set, s, metric));
-                if (d.hasValue()) {
-                    sum += d.value();
-                    n++;
-                }
-            }
-        }
-        return new double[] {n == 0 ? Double.NaN : sum / n, n};
-    }
-
-    private void scatter(List<DriftPoint> ps, java.util.function.ToDoubleFunction<DriftPoint> x, String xTitle, String file) {
-        Charts.Series ft = series("FT", ps.stream().filter(p -> p.model().method().equals("ft")).toList(), x);
-        Charts.Series icl = series("FTICL", ps.stream().filter(p -> p.model().method().equals("fticl")).toList(), x);
-        if (ft.x().length + icl.x().length == 0) return;
-        blocks.add(new Figure(file, "Out-of-domain gain against " + xTitle + " (one point per fine-tuned model and seed)",
-                Charts.scatter("Out-of-domain gain vs " + xTitle.replaceFirst(" \\(.*|, nats", ""), xTitle, "OOD gain (Δ primary metric)", ft, icl), null));
-    }
-
-    private static Charts.Series series(String name, List<DriftPoint> ps, java.util.function.ToDoubleFunction<DriftPoint> x) {
-        List<DriftPoint> known = ps.stream().filter(p -> !Double.isNaN(x.applyAsDouble(p)) && !Double.isNaN(p.oodGain())).toList();
-        return new Charts.Series(name, known.stream().mapToDouble(x).toArray(), known.stream().mapToDouble(DriftPoint::oodGain).toArray());
-    }
-
-    /** Mean relative change per decoder layer, FT models vs FTICL models. */
-    private void layerChart(List<DriftRow> drift, String file) {
-        Charts.Series ft = layerMeans("FT (mean over models)", drift, "ft");
-        Charts.Series icl = layerMeans("FTICL (mean over models)", drift, "fticl");
-        if (ft.x().length + icl.x().length == 0) return;
-        blocks.add(new Figure(file, "Relative weight change per decoder layer, averaged over the FT and over the FTICL models",
-                Charts.lines("Relative weight change per layer", "decoder layer", "‖ΔW‖ / ‖W‖", ft, icl), null));
-    }
-
-    private static Charts.Series layerMeans(String name, List<DriftRow> drift, String method) {
-        Map<Integer, double[]> sums = new java.util.TreeMap<>();
-        for (DriftRow d : drift) {
-            if (!d.method().equals(method) || !d.measure().equals(DriftRow.RELATIVE_CHANGE) || !d.part().startsWith("layer.")) continue;
-            double[] s = sums.computeIfAbsent(Integer.parseInt(d.part().substring("layer.".length())), k -> new double[2]);
-            s[0] += d.value();
-            s[1]++;
-        }
-        return new Charts.Series(name, sums.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
-                sums.values().stream().mapToDouble(s -> s[0] / s[1]).toArray());
-    }
-
     // ---- loss curves ----
 
-    private void lossBlocks(List<LossCurve> curves) {
-        List<LossCurve> drawn = curves.stream().filter(c -> !c.points().isEmpty()).toList();
+    private void lossBlocks(List<LossHistory> curves) {
+        List<LossHistory> drawn = curves.stream().filter(c -> !c.points().isEmpty()).toList();
         if (drawn.isEmpty()) return;
         blocks.add(new Heading(2, "Training loss"));
         for (int from = 0, chart = 1; from < drawn.size(); from += LOSS_CURVES_PER_CHART, chart++) {
-            List<LossCurve> part = drawn.subList(from, Math.min(drawn.size(), from + LOSS_CURVES_PER_CHART));
+            List<LossHistory> part = drawn.subList(from, Math.min(drawn.size(), from + LOSS_CURVES_PER_CHART));
             String caption = "Training loss, jobs " + (from + 1) + "–" + (from + part.size()) + " of " + drawn.size();
             blocks.add(new Figure("loss-" + chart + ".png", caption, Charts.lossCurves(caption, part), null));
         }
+    }
+
+    // ---- data ----
+
+    private void dataBlocks(List<String> warnings) {
+        if (warnings.isEmpty()) return;
+        blocks.add(new Heading(2, "Data"));
+        blocks.add(new Paragraph(warnings.size() + " dataset file(s) have warnings: records that were evaluated or trained on as "
+                + "they are, but deserve a look (crossgen data validate lists every record)."));
+        blocks.add(new Details("Data warnings", warnings));
     }
 
     // ---- formatting ----
 
     private static int decimals(String metric) {
         return metric.equals("bleu") ? 2 : 3;
-    }
-
-    private static String num(double v, int decimals) {
-        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     private static String slug(String s) {
@@ -337,54 +252,12 @@ public final class StudyReport {
     // ---- writing ----
 
     /**
-     * Writes the report into {@code reportDir}, replacing what is there: report.html
-     * (self-contained), report.md, findings.json and images/ (PNG, and SVG for heatmaps). Every
-     * file is first written into a temporary sibling folder, which is then renamed into place, so
-     * readers never see a half-written report.
+     * Writes the report into {@code reportDir} ({@link ReportFolder}): a folder crossgen wrote is
+     * replaced whole; any other existing folder or file is refused.
      *
      * @return the path of report.html
      */
     public Path write(Path reportDir) throws IOException {
-        Path target = reportDir.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-        try {
-            Path images = Files.createDirectories(tmp.resolve(IMAGES));
-            for (ReportBlock b : blocks) {
-                if (b instanceof Figure f) {
-                    Files.write(images.resolve(f.fileName()), f.png());
-                    if (f.svg() != null) Files.writeString(images.resolve(MarkdownReport.svgName(f.fileName())), f.svg(), StandardCharsets.UTF_8);
-                }
-            }
-            Files.writeString(tmp.resolve(HTML), HtmlReport.render(title, blocks), StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve(MARKDOWN), MarkdownReport.render(blocks), StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve(FINDINGS), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(findings) + "\n",
-                    StandardCharsets.UTF_8);
-            swapInto(tmp, target);
-        } finally {
-            FileTrees.delete(tmp);
-        }
-        return target.resolve(HTML);
+        return ReportFolder.write(reportDir, title, blocks, findings);
     }
-
-    /** Renames {@code tmp} to {@code target}; an existing {@code target} is moved aside first, then deleted. */
-    private static void swapInto(Path tmp, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-            move(target, old);
-        }
-        move(tmp, target);
-        if (old != null) FileTrees.delete(old);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.crossgen.study.ResultRow;
 
 /**
  * The results of one base model, indexed for the report: cells are looked up by model, test set,

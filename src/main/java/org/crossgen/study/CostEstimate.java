@@ -33,8 +33,8 @@ public record CostEstimate(Map<String, Long> trainTokens, Map<String, Integer> e
         Map<String, Integer> records = new LinkedHashMap<>();
         Map<String, Integer> testSizes = new LinkedHashMap<>();
         for (EvalCell c : plan.cells()) {
-            int n = testSizes.computeIfAbsent(c.evalDataset(), id -> registry.dataset(id).testExamples().size());
-            records.put(c.key(), c.limit() == 0 ? n : Math.min(n, c.limit()));
+            int n = testSizes.computeIfAbsent(c.eval().dataset(), id -> registry.dataset(id).testExamples().size());
+            records.put(c.key(), c.eval().limit() == 0 ? n : Math.min(n, c.eval().limit()));
         }
         return new CostEstimate(tokens, records);
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.crossgen.files.AtomicFiles;
+import org.crossgen.files.ContentHash;
 
 /**
  * The identity of a base model folder: a SHA-256 over the name, size and content hash of every

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.eval.EvalSpec;
 
 /**
  * Expands a spec into its training jobs (base model x training set x method x size x seed, where
@@ -27,19 +28,16 @@ public final class Planner {
         List<EvalCell> cells = new ArrayList<>();
         for (String model : spec.models()) {
             Path dir = spec.modelDirs().get(model);
-            String baseKey = identify(dir);
-            if (spec.methods().contains("base")) {
-                cells.addAll(cells(spec, baseKey, "", model, dir, "base", "", 0, 0, 0));
-            }
+            BaseModel base = new BaseModel(model, dir, identify(dir));
+            if (spec.methods().contains(Method.BASE)) cells.addAll(cells(spec, base, null));
             for (String train : spec.trainDatasets()) {
                 for (int k : trainShots(spec)) {
-                    String method = k == 0 ? "ft" : "fticl";
                     for (int size : spec.trainSizes()) {
                         for (long seed : spec.seeds()) {
-                            TrainingJob job = new TrainingJob(model, dir, baseKey, train, method, k, size, seed,
+                            TrainingJob job = new TrainingJob(base, train, k == 0 ? Method.FT : Method.FTICL, k, size, seed,
                                     spec.training(), spec.lora(), spec.limits().trainRecords(), spec.dtype());
                             jobs.add(job);
-                            cells.addAll(cells(spec, job.key(), job.key(), model, dir, method, train, size, k, seed));
+                            cells.addAll(cells(spec, base, job));
                         }
                     }
                 }
@@ -51,24 +49,22 @@ public final class Planner {
     /** 0 for ft, each k for fticl, in the order methods lists them. */
     private static List<Integer> trainShots(StudySpec spec) {
         List<Integer> ks = new ArrayList<>();
-        for (String m : spec.methods()) {
-            if (m.equals("ft")) ks.add(0);
-            if (m.equals("fticl")) ks.addAll(spec.ficlShots());
+        for (Method m : spec.methods()) {
+            if (m == Method.FT) ks.add(0);
+            if (m == Method.FTICL) ks.addAll(spec.ficlShots());
         }
         return ks;
     }
 
-    private List<EvalCell> cells(StudySpec spec, String modelKey, String jobKey, String model, Path dir, String method,
-                                 String train, int size, int k, long seed) {
+    private List<EvalCell> cells(StudySpec spec, BaseModel base, TrainingJob job) {
         List<EvalCell> out = new ArrayList<>();
         for (String evalSet : spec.evalSets()) {
             Dataset d = registry.dataset(evalSet);
             for (int template : spec.templates()) {
                 for (int shots : spec.evalShots()) {
-                    out.add(new EvalCell(modelKey, jobKey, model, dir, method, train, size, k, seed, evalSet,
-                            d.task().name(), d.task().isClassification(), template, shots, spec.sampler(), spec.evalSeed(),
-                            spec.scoring(), spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(),
-                            spec.stemmer(), spec.dtype()));
+                    EvalSpec eval = new EvalSpec(evalSet, template, shots, spec.sampler(), spec.evalSeed(), spec.scoring(),
+                            spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer());
+                    out.add(new EvalCell(base, job, d.task(), eval, spec.dtype()));
                 }
             }
         }

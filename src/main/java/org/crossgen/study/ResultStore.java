@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.function.LongPredicate;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.RecordResult;
-import org.crossgen.report.ResultRow;
 import org.crossgen.files.AtomicFiles;
 import org.sqlite.SQLiteConfig;
 
@@ -58,10 +57,6 @@ import org.sqlite.SQLiteConfig;
  * for parallel workers in one JVM.
  */
 public final class ResultStore implements AutoCloseable {
-    /** The file name in a study folder. */
-    public static final String FILE = "study.db";
-    /** Metrics that become report rows. */
-    static final List<String> ROW_METRICS = List.of("accuracy", "rougeL", "bleu");
 
     /** The two work tables. */
     public enum Table {
@@ -94,12 +89,21 @@ public final class ResultStore implements AutoCloseable {
 
     /** As {@link #open(Path)}, reading time from {@code clock} (tests move it to expire leases). */
     public static ResultStore open(Path dir, Clock clock) throws IOException {
-        Files.createDirectories(dir);
-        Path file = dir.resolve(FILE);
+        return open(dir, clock, config());
+    }
+
+    /** The connection settings (see the class comment); tests add limits to them. */
+    static SQLiteConfig config() {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.DELETE);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(60_000);
+        return config;
+    }
+
+    static ResultStore open(Path dir, Clock clock, SQLiteConfig config) throws IOException {
+        Files.createDirectories(dir);
+        Path file = new StudyLayout(dir).store();
         Connection c;
         try {
             c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
@@ -118,7 +122,7 @@ public final class ResultStore implements AutoCloseable {
 
     /** Whether {@code dir} holds a results store. */
     public static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve(FILE));
+        return Files.isRegularFile(new StudyLayout(dir).store());
     }
 
     public Path file() {
@@ -193,7 +197,7 @@ public final class ResultStore implements AutoCloseable {
                     + "train_dataset, train_size, train_shots, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT(key) DO UPDATE SET in_plan = 1")) {
                 for (TrainingJob j : plan.jobs()) {
-                    bind(p, j.key(), j.label(), j.baseModel(), j.method(), j.trainDataset(), j.trainSize(), j.trainShots(),
+                    bind(p, j.key(), j.label(), j.base().name(), j.method().id(), j.trainDataset(), j.trainSize(), j.trainShots(),
                             j.seed(), t);
                     p.addBatch();
                 }
@@ -203,8 +207,10 @@ public final class ResultStore implements AutoCloseable {
                     + "method, train_dataset, train_size, train_shots, seed, eval_dataset, eval_task, template, shots, created_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET in_plan = 1")) {
                 for (EvalCell c : plan.cells()) {
-                    bind(p, c.key(), c.modelKey(), c.jobKey(), c.label(), c.baseModel(), c.method(), c.trainDataset(),
-                            c.trainSize(), c.trainShots(), c.seed(), c.evalDataset(), c.evalTask(), c.template(), c.shots(), t);
+                    TrainingJob j = c.job();
+                    bind(p, c.key(), c.modelKey(), c.jobKey(), c.label(), c.base().name(), c.method().id(),
+                            j == null ? "" : j.trainDataset(), j == null ? 0 : j.trainSize(), j == null ? 0 : j.trainShots(),
+                            j == null ? 0 : j.seed(), c.eval().dataset(), c.task().name(), c.eval().template(), c.eval().shots(), t);
                     p.addBatch();
                 }
                 p.executeBatch();
@@ -318,16 +324,11 @@ public final class ResultStore implements AutoCloseable {
 
     /** The row of {@code key}, in plan or not; empty if the store does not know it. */
     public synchronized Optional<WorkRow> workRow(Table table, String key) throws IOException {
-        String group = table == Table.CELLS ? "eval_task" : "train_dataset";
         return query(() -> {
-            try (PreparedStatement p = db.prepareStatement("SELECT key, label, " + group + ", state, attempts, error, worker, "
-                    + "elapsed_s FROM " + table.sql + " WHERE key = ?")) {
+            try (PreparedStatement p = db.prepareStatement(workRowSelect(table) + " WHERE key = ?")) {
                 p.setString(1, key);
                 try (ResultSet r = p.executeQuery()) {
-                    if (!r.next()) return Optional.<WorkRow>empty();
-                    double e = r.getDouble(8);
-                    return Optional.of(new WorkRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5),
-                            r.getString(6), r.getString(7), r.wasNull() ? null : e));
+                    return r.next() ? Optional.of(workRow(r)) : Optional.<WorkRow>empty();
                 }
             }
         });
@@ -418,9 +419,9 @@ public final class ResultStore implements AutoCloseable {
 
     // ---- reading ----
 
-    /** State of one job or cell: {@code pending|running|done|failed}, or empty if unknown. */
-    public synchronized Optional<String> state(Table table, String key) throws IOException {
-        return Optional.ofNullable(query(() -> first("SELECT state FROM " + table.sql + " WHERE key = ?", key)));
+    /** State of one job or cell, or empty if the store does not know it. */
+    public synchronized Optional<WorkState> state(Table table, String key) throws IOException {
+        return Optional.ofNullable(query(() -> first("SELECT state FROM " + table.sql + " WHERE key = ?", key))).map(WorkState::ofSql);
     }
 
     /** Keys of finished (done) rows, in plan or not. */
@@ -434,25 +435,37 @@ public final class ResultStore implements AutoCloseable {
         });
     }
 
-    /** One row of the work tables, for status and tests. */
-    public record WorkRow(String key, String label, String group, String state, int attempts, String error, String worker,
+    /**
+     * One row of the work tables, for status and tests.
+     *
+     * @param group          the eval task (cells) or training set (jobs)
+     * @param elapsedSeconds how long the finished attempt took; null before one finished
+     */
+    public record WorkRow(String key, String label, String group, WorkState state, int attempts, String error, String worker,
                           Double elapsedSeconds) {}
 
-    /** The plan's rows of {@code table}, in plan order; {@code group} is the eval task (cells) or training set (jobs). */
+    /** The plan's rows of {@code table}, in plan order. */
     public synchronized List<WorkRow> workRows(Table table) throws IOException {
-        String group = table == Table.CELLS ? "eval_task" : "train_dataset";
         return query(() -> {
             List<WorkRow> rows = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT key, label, " + group + ", state, "
-                    + "attempts, error, worker, elapsed_s FROM " + table.sql + " WHERE in_plan = 1 ORDER BY rowid")) {
-                while (r.next()) {
-                    double e = r.getDouble(8);
-                    rows.add(new WorkRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5),
-                            r.getString(6), r.getString(7), r.wasNull() ? null : e));
-                }
+            try (Statement s = db.createStatement();
+                 ResultSet r = s.executeQuery(workRowSelect(table) + " WHERE in_plan = 1 ORDER BY rowid")) {
+                while (r.next()) rows.add(workRow(r));
             }
             return rows;
         });
+    }
+
+    private static String workRowSelect(Table table) {
+        return "SELECT key, label, " + (table == Table.CELLS ? "eval_task" : "train_dataset")
+                + ", state, attempts, error, worker, elapsed_s FROM " + table.sql;
+    }
+
+    private static WorkRow workRow(ResultSet r) throws SQLException {
+        double e = r.getDouble(8);
+        Double elapsed = r.wasNull() ? null : e;
+        return new WorkRow(r.getString(1), r.getString(2), r.getString(3), WorkState.ofSql(r.getString(4)), r.getInt(5),
+                r.getString(6), r.getString(7), elapsed);
     }
 
     /** Predictions stored for a cell, in record order (for tests and re-scoring). */
@@ -489,7 +502,7 @@ public final class ResultStore implements AutoCloseable {
                     + "WHERE c.state = 'done' AND c.in_plan = 1 AND m.metric IN ('accuracy', 'rougeL', 'bleu') "
                     + "ORDER BY c.rowid, CASE m.metric WHEN 'accuracy' THEN 0 WHEN 'rougeL' THEN 1 ELSE 2 END")) {
                 while (r.next()) {
-                    rows.add(new ResultRow(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5),
+                    rows.add(new ResultRow(r.getString(1), Method.parse(r.getString(2)), r.getString(3), r.getInt(4), r.getInt(5),
                             r.getLong(6), r.getString(7), r.getString(8), r.getInt(9), r.getInt(10), r.getString(11),
                             r.getDouble(12), nanIfNull(r, 13), nanIfNull(r, 14), r.getInt(15)));
                 }
@@ -506,7 +519,7 @@ public final class ResultStore implements AutoCloseable {
                 w.write("base_model,method,train_dataset,train_size,train_shots,seed,eval_dataset,eval_task,template,shots,"
                         + "metric,value,ci_lower,ci_upper,n\n");
                 for (ResultRow r : rows) {
-                    w.write(String.join(",", csv(r.baseModel()), r.method(), csv(r.trainDataset()), Integer.toString(r.trainSize()),
+                    w.write(String.join(",", csv(r.baseModel()), r.method().id(), csv(r.trainDataset()), Integer.toString(r.trainSize()),
                             Integer.toString(r.trainShots()), Long.toString(r.seed()), csv(r.evalDataset()), r.evalTask(),
                             Integer.toString(r.template()), Integer.toString(r.shots()), r.metric(), number(r.value()),
                             number(r.ciLower()), number(r.ciUpper()), Integer.toString(r.n())));
@@ -570,7 +583,9 @@ public final class ResultStore implements AutoCloseable {
 
     /**
      * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction (statements issued by hand, so
-     * the driver never holds a transaction open between calls); rolls back on any exception.
+     * the driver never holds a transaction open between calls); rolls back on any exception. The
+     * error reported is the one that failed the work: SQLite may already have rolled back (after a
+     * full disk it does), and the rollback's own "no transaction is active" must not hide why.
      */
     private <T> T transaction(Work<T> work) throws IOException {
         try (Statement s = db.createStatement()) {
@@ -580,11 +595,15 @@ public final class ResultStore implements AutoCloseable {
                 s.execute("COMMIT");
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
-                s.execute("ROLLBACK");
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw storeError(e);
         }
     }
 
@@ -592,8 +611,14 @@ public final class ResultStore implements AutoCloseable {
         try {
             return work.run();
         } catch (SQLException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
+            throw storeError(e);
         }
+    }
+
+    /** The store's file and what went wrong, a full disk said as such (SQLite reports it as SQLITE_FULL, code 13). */
+    private IOException storeError(SQLException e) {
+        boolean full = e.getErrorCode() == 13 || String.valueOf(e.getMessage()).contains("SQLITE_FULL");
+        return new IOException(file + ": " + (full ? "no space left on device (" + e.getMessage() + ")" : e.getMessage()), e);
     }
 
     private int update(String sql, Object... args) throws IOException {

@@ -6,11 +6,11 @@ import java.nio.file.StandardCopyOption;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraConfig;
+import org.crossgen.prompt.Sampler;
 import org.crossgen.files.FileTrees;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.text.Tokenizer;
-import org.crossgen.train.LrSchedule;
 import org.crossgen.train.Precision;
 import org.crossgen.train.SftRun;
 import org.crossgen.train.TrainConfig;
@@ -39,14 +39,14 @@ public final class SftJobTrainer implements Trainer {
     public void train(TrainingJob job, Path outDir) throws Exception {
         StudySpec.Training t = job.training();
         Path work = outDir.resolve("run");
-        try (Tokenizer tokenizer = Tokenizer.load(job.baseDir());
-             LlamaModel model = LlamaModel.load(job.baseDir(), DType.FLOAT32, device)) {
+        try (Tokenizer tokenizer = Tokenizer.load(job.base().dir());
+             LlamaModel model = LlamaModel.load(job.base().dir(), DType.FLOAT32, device)) {
             TrainingData data = TrainingData.of(registry.dataset(job.trainDataset()), job.trainSize(), t.template(),
-                    job.trainShots(), "paper", job.seed(), job.trainRecords(), t.maxLength(), tokenizer);
+                    job.trainShots(), Sampler.FIRST_K, job.seed(), job.trainRecords(), t.maxLength(), tokenizer);
             TrainConfig config = config(job, data.examples().size());
             TrainResult result;
             try (SftRun run = new SftRun(model, data.examples(), config, work)) {
-                run.baseModelName(job.baseModel()).listener(listener);
+                run.baseModelName(job.base().name()).listener(listener);
                 run.resume(); // continues a run interrupted in this folder, or starts fresh
                 result = run.train();
                 if (run.adapter() != null) {
@@ -64,7 +64,7 @@ public final class SftJobTrainer implements Trainer {
             if (Files.exists(work.resolve(f))) Files.copy(work.resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-            if (Files.exists(job.baseDir().resolve(f))) Files.copy(job.baseDir().resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(job.base().dir().resolve(f))) Files.copy(job.base().dir().resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         FileTrees.delete(work); // checkpoints and optimizer state are not needed once the job is done
     }
@@ -74,10 +74,10 @@ public final class SftJobTrainer implements Trainer {
         int micro = t.batchSize() % 4 == 0 ? 4 : t.batchSize() % 2 == 0 ? 2 : 1;
         long steps = (long) Math.ceil(examples / (double) t.batchSize()) * t.epochs();
         StudySpec.Lora l = job.lora();
-        return TrainConfig.builder().epochs(t.epochs()).learningRate(t.lr()).schedule(LrSchedule.parse(t.schedule()))
+        return TrainConfig.builder().epochs(t.epochs()).learningRate(t.lr()).schedule(t.schedule())
                 .warmupSteps(Math.round(t.warmupRatio() * steps)).weightDecay(t.weightDecay())
                 .microBatchSize(micro).gradientAccumulation(t.batchSize() / micro).maxLength(t.maxLength())
-                .precision(job.dtype().equals("bfloat16") ? Precision.BF16 : Precision.FP32).seed(job.seed())
+                .precision(job.dtype() == DType.BFLOAT16 ? Precision.BF16 : Precision.FP32).seed(job.seed())
                 .checkpointEvery(50).lora(l == null ? null : new LoraConfig(l.r(), l.alpha(), l.dropout(), l.targets()))
                 .build();
     }

@@ -139,7 +139,7 @@ public final class SlurmSubmitter {
 
     /** Selects the work ({@code retryFailed}: see the class comment), writes the scripts and submits them unless {@code dryRun}. */
     public Submission submit(StudyPlan plan, boolean retryFailed, boolean dryRun) throws IOException {
-        Path slurmDir = dir.resolve("slurm");
+        Path slurmDir = new StudyLayout(dir).slurm();
         if (retryFailed) refuseWhileQueued(slurmDir);
         List<String> jobs, cells;
         int jobsLeft, cellsLeft;
@@ -155,9 +155,7 @@ public final class SlurmSubmitter {
                 jobsLeft = (int) StudyPhase.TRAIN.keys(plan).stream().filter(k -> !doneJobs.contains(k)).count();
                 cellsLeft = (int) StudyPhase.EVAL.keys(plan).stream().filter(k -> !doneCells.contains(k)).count();
                 if (retryFailed) {
-                    if (!dryRun) {
-                        store.releaseDead(StudyRunner.hostName(), pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-                    }
+                    if (!dryRun) StudyWorker.releaseDeadClaims(store, StudyWorker.hostName());
                     Duration lease = Duration.ofMinutes(worker.leaseMinutes());
                     jobs = select(StudyPhase.TRAIN.keys(plan), store.unheldKeys(ResultStore.Table.JOBS, lease));
                     cells = select(StudyPhase.EVAL.keys(plan), store.unheldKeys(ResultStore.Table.CELLS, lease));
@@ -213,7 +211,7 @@ public final class SlurmSubmitter {
                 .append(" of ").append(spec).append("; task i runs line i of ").append(keysFile.getFileName()).append('\n');
         s.append("#SBATCH --job-name=crossgen-").append(specName).append('-').append(phase.cliName).append('\n');
         s.append("#SBATCH --array=0-").append(n - 1).append(resources.maxParallel() == null ? "" : "%" + resources.maxParallel()).append('\n');
-        s.append("#SBATCH --output=").append(dir.resolve("slurm/logs")).append("/%A_%a.out\n");
+        s.append("#SBATCH --output=").append(new StudyLayout(dir).slurm().resolve("logs")).append("/%A_%a.out\n");
         s.append("#SBATCH --open-mode=append\n"); // a requeued task keeps the log of its earlier attempt
         if (resources.partition() != null) s.append("#SBATCH --partition=").append(resources.partition()).append('\n');
         if (resources.time() != null) s.append("#SBATCH --time=").append(resources.time()).append('\n');

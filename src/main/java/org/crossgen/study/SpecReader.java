@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +26,9 @@ import org.crossgen.data.Task;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.files.InputFiles;
+import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
+import org.crossgen.train.LrSchedule;
 
 /**
  * Reads a study spec and collects every problem in it before failing, each as
@@ -41,7 +44,6 @@ final class SpecReader {
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
             "weight_decay", "max_length", "template");
     static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
-    static final List<String> SAMPLERS = List.of("paper", "random");
 
     /** A key given twice is an error: YAML keeps the last value, so a trailing "methods: [base]" would drop all training. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -68,14 +70,9 @@ final class SpecReader {
         if (models.isEmpty() && root.has("models")) problem("models", "needs at least one model folder or \"default\"");
         Map<String, Path> modelDirs = resolveModels(models);
 
-        List<String> methods = strings(root, "methods", null);
-        if (methods.isEmpty() && root.hasNonNull("methods")) problem("methods", "needs at least one of " + StudySpec.METHODS);
-        for (int i = 0; i < methods.size(); i++) {
-            if (!StudySpec.METHODS.contains(methods.get(i))) {
-                problem("methods[" + i + "]", "unknown method '" + methods.get(i) + "', known: " + StudySpec.METHODS);
-            }
-        }
-        boolean trains = methods.contains("ft") || methods.contains("fticl");
+        List<Method> methods = methods(root);
+        if (methods.isEmpty() && root.hasNonNull("methods")) problem("methods", "needs at least one of " + java.util.Arrays.stream(Method.values()).map(Method::id).toList());
+        boolean trains = methods.contains(Method.FT) || methods.contains(Method.FTICL);
 
         List<String> trainDatasets = strings(root, "train_datasets", List.of());
         if (trains && trainDatasets.isEmpty()) {
@@ -105,7 +102,7 @@ final class SpecReader {
         }
 
         List<Integer> ficlShots = List.of();
-        if (methods.contains("fticl")) {
+        if (methods.contains(Method.FTICL)) {
             if (!root.has("fticl_shots")) {
                 problem("fticl_shots", "missing; methods has fticl, so give its k (demonstrations per training prompt)");
             } else {
@@ -128,8 +125,7 @@ final class SpecReader {
         }
 
         ScoringMode scoring = enumValue(root, "scoring", "first-token", ScoringMode::of);
-        String sampler = string(root, "sampler", "paper");
-        if (!SAMPLERS.contains(sampler)) problem("sampler", "unknown sampler '" + sampler + "', known: " + SAMPLERS);
+        Sampler sampler = enumValue(root, "sampler", Sampler.FIRST_K.id(), Sampler::parse);
         long evalSeed = longValue(root, "eval_seed", 1234);
         int maxNewTokens = intValue(root, "max_new_tokens", 60, 1);
         boolean stemmer = bool(root, "stemmer", false);
@@ -145,8 +141,7 @@ final class SpecReader {
 
         if (!problems.isEmpty()) throw new StudySpecException(name, problems);
         return new StudySpec(file, models, modelDirs, trainDatasets, methods, ficlShots, trainSizes, seeds, evalSetIds,
-                evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer,
-                dtype == null ? "float32" : dtype.torchName(), lora, training, limits);
+                evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer, dtype, lora, training, limits);
     }
 
     private JsonNode parse() {
@@ -155,8 +150,10 @@ final class SpecReader {
         if (why != null) throw new StudySpecException(name, List.of(name + ": study spec " + why));
         try {
             text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new StudySpecException(name, List.of(name + ": no such file"));
         } catch (IOException e) {
-            throw new StudySpecException(name, List.of(name + ": cannot read the study spec: " + e));
+            throw new StudySpecException(name, List.of(name + ": cannot read the study spec: " + e.getMessage()));
         }
         JsonNode root;
         try {
@@ -170,6 +167,20 @@ final class SpecReader {
             throw new StudySpecException(name, List.of(name + ": a study spec is a YAML mapping of settings, known keys: " + KEYS));
         }
         return root;
+    }
+
+    /** The methods, each parsed; an unknown one is reported at its index. */
+    private List<Method> methods(JsonNode root) {
+        List<String> names = strings(root, "methods", null);
+        List<Method> methods = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            try {
+                methods.add(Method.parse(names.get(i)));
+            } catch (IllegalArgumentException e) {
+                problem("methods[" + i + "]", e.getMessage());
+            }
+        }
+        return methods;
     }
 
     private Map<String, Path> resolveModels(List<String> models) {
@@ -324,10 +335,8 @@ final class SpecReader {
         double lr = number(node, "training.", "lr", d.lr());
         if (lr <= 0) problem("training.lr", "must be > 0, got " + lr);
         int batch = intValue(node, "training.", "batch_size", d.batchSize(), 1);
-        String schedule = text(node, "training.", "schedule", d.schedule());
-        if (!StudySpec.Training.SCHEDULES.contains(schedule)) {
-            problem("training.schedule", "unknown schedule '" + schedule + "', known: " + StudySpec.Training.SCHEDULES);
-        }
+        LrSchedule schedule = enumValue(node, "training.", "schedule", d.schedule().name().toLowerCase(java.util.Locale.ROOT),
+                LrSchedule::parse, d.schedule());
         double warmup = number(node, "training.", "warmup_ratio", d.warmupRatio());
         if (warmup < 0 || warmup >= 1) problem("training.warmup_ratio", "must be in [0, 1), got " + warmup);
         double wd = number(node, "training.", "weight_decay", d.weightDecay());
@@ -490,14 +499,18 @@ final class SpecReader {
         return v.asBoolean();
     }
 
-    /** A name parsed by {@code parse}, whose exception message lists the known names; null if bad (reported). */
+    /** A name parsed by {@code parse}, whose exception message lists the known names; the default if bad (reported). */
     private <T> T enumValue(JsonNode node, String key, String dflt, Function<String, T> parse) {
-        String s = string(node, key, dflt);
+        return enumValue(node, "", key, dflt, parse, parse.apply(dflt));
+    }
+
+    private <T> T enumValue(JsonNode node, String prefix, String key, String dflt, Function<String, T> parse, T fallback) {
+        String s = text(node, prefix, key, dflt);
         try {
             return parse.apply(s);
         } catch (IllegalArgumentException e) {
-            problem(key, e.getMessage());
-            return null;
+            problem(prefix + key, e.getMessage());
+            return fallback;
         }
     }
 

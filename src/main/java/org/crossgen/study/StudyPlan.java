@@ -14,10 +14,17 @@ public record StudyPlan(StudySpec spec, List<TrainingJob> jobs, List<EvalCell> c
         cells = List.copyOf(cells);
     }
 
-    /** The jobs by key. */
+    /** The jobs by key, in plan order. */
     public Map<String, TrainingJob> jobsByKey() {
         Map<String, TrainingJob> m = new LinkedHashMap<>();
         for (TrainingJob j : jobs) m.put(j.key(), j);
+        return m;
+    }
+
+    /** The cells by key, in plan order. */
+    public Map<String, EvalCell> cellsByKey() {
+        Map<String, EvalCell> m = new LinkedHashMap<>();
+        for (EvalCell c : cells) m.put(c.key(), c);
         return m;
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.prompt.Sampler;
+import org.crossgen.tensor.DType;
+import org.crossgen.train.LrSchedule;
 
 /**
  * A study: which base models are fine-tuned on which training sets and how, and on which test
@@ -19,7 +22,7 @@ import org.crossgen.eval.ScoringMode;
  * @param models        base models as written in the spec: folder paths or {@code default}
  * @param modelDirs     each of {@code models} resolved to its folder
  * @param trainDatasets training dataset ids, e.g. {@code sentiment/amazon}
- * @param methods       subset of {@code base, ft, fticl}, in spec order
+ * @param methods       the methods of the grid, in spec order
  * @param ficlShots     FTICL's k: demonstrations prepended to every training prompt (empty without fticl)
  * @param trainSizes    nominal training sizes (2000, 4000, 6000 in the paper)
  * @param seeds         training seeds
@@ -27,23 +30,20 @@ import org.crossgen.eval.ScoringMode;
  * @param evalShots     demonstrations per evaluation prompt
  * @param templates     prompt template ids evaluated
  * @param scoring       classification scoring mode
- * @param sampler       demonstration sampler of evaluation prompts: {@code paper} or {@code random}
+ * @param sampler       demonstration sampler of evaluation prompts
  * @param evalSeed      seed of the random sampler and of the bootstrap intervals
  * @param maxNewTokens  generation budget in tokens
  * @param stemmer       Porter-stem ROUGE tokens
- * @param dtype         compute dtype name ({@code float32}, {@code bfloat16}, ...)
+ * @param dtype         compute dtype
  * @param lora          LoRA settings, or null for full fine-tuning
  * @param training      optimisation settings
  * @param limits        size limits (for quick studies)
  */
 public record StudySpec(Path file, List<String> models, Map<String, Path> modelDirs, List<String> trainDatasets,
-                        List<String> methods, List<Integer> ficlShots, List<Integer> trainSizes, List<Long> seeds,
+                        List<Method> methods, List<Integer> ficlShots, List<Integer> trainSizes, List<Long> seeds,
                         List<String> evalSets, List<Integer> evalShots, List<Integer> templates, ScoringMode scoring,
-                        String sampler, long evalSeed, int maxNewTokens, boolean stemmer, String dtype, Lora lora,
+                        Sampler sampler, long evalSeed, int maxNewTokens, boolean stemmer, DType dtype, Lora lora,
                         Training training, Limits limits) {
-    /** The fine-tuning methods and the base model's evaluation. */
-    public static final List<String> METHODS = List.of("base", "ft", "fticl");
-
     public StudySpec {
         models = List.copyOf(models);
         modelDirs = Map.copyOf(modelDirs);
@@ -81,19 +81,17 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
      * @param epochs        passes over the training set
      * @param lr            peak learning rate
      * @param batchSize     effective batch size (records per optimizer step, accumulation included)
-     * @param schedule      learning-rate schedule: {@code linear}, {@code cosine} or {@code constant}
+     * @param schedule      learning-rate schedule
      * @param warmupRatio   fraction of steps spent warming up, in [0, 1)
      * @param weightDecay   AdamW weight decay
      * @param maxLength     training sequence budget in tokens (prompt + target)
      * @param template      prompt template the training prompts are built with
      */
-    public record Training(int epochs, double lr, int batchSize, String schedule, double warmupRatio,
+    public record Training(int epochs, double lr, int batchSize, LrSchedule schedule, double warmupRatio,
                            double weightDecay, int maxLength, int template) {
-        public static final List<String> SCHEDULES = List.of("linear", "cosine", "constant");
-
         /** The paper's settings. */
         public static Training paper() {
-            return new Training(2, 2e-5, 16, "linear", 0, 0, 1024, 0);
+            return new Training(2, 2e-5, 16, LrSchedule.LINEAR, 0, 0, 1024, 0);
         }
     }
 
@@ -123,16 +121,5 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
      */
     public static StudySpec read(Path file, TaskRegistry registry, ModelLocator locator) {
         return new SpecReader(file, registry, locator).read();
-    }
-
-    /** Whether any training job is planned. */
-    public boolean trains() {
-        return methods.contains("ft") || methods.contains("fticl");
-    }
-
-    /** The study folder used when none is given: {@code runs/<file name without .yaml>}. */
-    public static Path defaultDir(Path specFile) {
-        String name = specFile.getFileName().toString().replaceFirst("\\.(yaml|yml)$", "");
-        return Path.of("runs", name);
     }
 }

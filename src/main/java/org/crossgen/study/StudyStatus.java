@@ -2,7 +2,6 @@ package org.crossgen.study;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * Where a study stands, from its results store alone: per phase, how many jobs or cells of the
- * last registered plan are done, running, failed and left, and an ETA from the time the finished
- * ones took (cells: the mean of finished cells of the same task, else of all finished cells).
+ * last registered plan are done, running, failed and left, and an ETA ({@link Eta}, each job or
+ * cell one unit: the mean time of finished ones of the same task or training set, else of the phase).
  *
  * @param jobs       training phase counts
  * @param cells      evaluation phase counts
@@ -33,10 +32,10 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
             int d = 0, r = 0, f = 0, l = 0;
             for (ResultStore.WorkRow w : rows) {
                 switch (w.state()) {
-                    case "done" -> d++;
-                    case "running" -> r++;
-                    case "failed" -> f++;
-                    default -> l++;
+                    case DONE -> d++;
+                    case RUNNING -> r++;
+                    case FAILED -> f++;
+                    case PENDING -> l++;
                 }
             }
             return new Counts(d, r, f, l);
@@ -46,12 +45,12 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
     public static StudyStatus of(ResultStore store) throws IOException {
         List<ResultStore.WorkRow> jobs = store.workRows(ResultStore.Table.JOBS);
         List<ResultStore.WorkRow> cells = store.workRows(ResultStore.Table.CELLS);
-        double eta = eta(jobs, false) + eta(cells, true);
+        double eta = Eta.of(jobs, key -> 1, Double.NaN).seconds() + Eta.of(cells, key -> 1, Double.NaN).seconds();
         List<String> failed = new java.util.ArrayList<>(), running = new java.util.ArrayList<>();
         for (var rows : List.of(jobs, cells)) {
             for (ResultStore.WorkRow w : rows) {
-                if (w.state().equals("failed")) failed.add(w.label() + ": " + StudyRunner.firstLine(w.error()));
-                if (w.state().equals("running")) running.add(w.label() + " (worker " + w.worker() + ", attempt " + w.attempts() + ")");
+                if (w.state() == WorkState.FAILED) failed.add(w.label() + ": " + StudyWorker.firstLine(w.error()));
+                if (w.state() == WorkState.RUNNING) running.add(w.label() + " (worker " + w.worker() + ", attempt " + w.attempts() + ")");
             }
         }
         return new StudyStatus(Counts.of(jobs), Counts.of(cells), eta, failed, running, byHost(jobs, cells));
@@ -62,7 +61,7 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         Map<String, List<ResultStore.WorkRow>> rows = new TreeMap<>();
         for (var list : List.of(jobs, cells)) {
             for (ResultStore.WorkRow w : list) {
-                if (w.worker() == null || w.state().equals("pending")) continue;
+                if (w.worker() == null || w.state() == WorkState.PENDING) continue;
                 int colon = w.worker().lastIndexOf(':');
                 rows.computeIfAbsent(colon < 0 ? w.worker() : w.worker().substring(0, colon), h -> new ArrayList<>()).add(w);
             }
@@ -70,30 +69,6 @@ public record StudyStatus(Counts jobs, Counts cells, double etaSeconds, List<Str
         Map<String, Counts> out = new LinkedHashMap<>();
         rows.forEach((host, list) -> out.put(host, Counts.of(list)));
         return out;
-    }
-
-    /** Seconds for the not-done rows (running ones count whole), from done rows' mean by group; NaN if unknown. */
-    private static double eta(List<ResultStore.WorkRow> rows, boolean byGroup) {
-        Map<String, double[]> byKey = new HashMap<>(); // group -> {sum, n}
-        double sum = 0;
-        int n = 0;
-        for (ResultStore.WorkRow w : rows) {
-            if (!w.state().equals("done") || w.elapsedSeconds() == null) continue;
-            sum += w.elapsedSeconds();
-            n++;
-            double[] g = byKey.computeIfAbsent(byGroup ? w.group() : "", k -> new double[2]);
-            g[0] += w.elapsedSeconds();
-            g[1]++;
-        }
-        double eta = 0;
-        for (ResultStore.WorkRow w : rows) {
-            if (w.state().equals("done") || w.state().equals("failed")) continue;
-            double[] g = byKey.get(byGroup ? w.group() : "");
-            if (g != null) eta += g[0] / g[1];
-            else if (n > 0) eta += sum / n;
-            else return Double.NaN;
-        }
-        return eta;
     }
 
     public String format() {

@@ -47,10 +47,10 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
 
     @Override
     public EvalResult evaluate(ModelRef ref, EvalCell cell) throws IOException {
-        load(ref, DType.parse(cell.dtype()));
+        load(ref, cell.dtype());
         Evaluator evaluator = new Evaluator(lm, registry, batchSize);
-        int total = evaluator.size(cell.evalSpec());
-        return evaluator.run(ref.name(), cell.evalSpec(), done -> progress.update(cell, done, total));
+        int total = evaluator.size(cell.eval());
+        return evaluator.run(ref.name(), cell.eval(), done -> progress.update(cell, done, total));
     }
 
     private void load(ModelRef ref, DType dtype) throws IOException {

@@ -2,7 +2,6 @@ package org.crossgen.tensor;
 
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * A per-step native-memory scope: every libtorch object created while it is open is freed when it
@@ -16,9 +15,9 @@ import org.bytedeco.pytorch.Tensor;
  * }
  * }</pre>
  *
- * <p>Long-lived tensors (parameters, optimizer state, a KV cache) are created outside any scope or
- * kept; their owner releases them with {@link #release}. Without scopes, native tensors are freed
- * only when the GC finalizes their Java handles, and resident memory grows until it does.
+ * <p>Long-lived tensors (parameters, optimizer state, a KV cache) are kept; their owner releases
+ * them with {@link #release}. Without scopes, native tensors are freed only when the GC finalizes
+ * their Java handles, and resident memory grows until it does.
  */
 public final class NativeScope implements AutoCloseable {
     private final PointerScope scope;
@@ -34,8 +33,8 @@ public final class NativeScope implements AutoCloseable {
     }
 
     /**
-     * Lets {@code t} outlive this scope. The returned tensor is owned by the caller, who frees it
-     * with {@link #release} (or by attaching it to an outer scope).
+     * Lets {@code t} outlive this scope and every other. The returned tensor is owned by the caller,
+     * who frees it with {@link #release}.
      */
     public <P extends Pointer> P keep(P t) {
         t.retainReference();
@@ -45,12 +44,6 @@ public final class NativeScope implements AutoCloseable {
     /** Frees a tensor previously {@linkplain #keep kept}; {@code null} is ignored. */
     public static void release(Pointer t) {
         if (t != null && !t.isNull()) t.releaseReference();
-    }
-
-    /** Keeps {@code t} alive independently of any open scope (for long-lived state). */
-    public static Tensor retain(Tensor t) {
-        t.retainReference();
-        return t;
     }
 
     @Override

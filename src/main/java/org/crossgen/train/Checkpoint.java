@@ -2,16 +2,15 @@ package org.crossgen.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.files.FileTrees;
 import org.crossgen.files.InputFiles;
 
@@ -53,11 +52,7 @@ final class Checkpoint {
         Files.createDirectories(tmp);
         contents.writeTo(tmp);
         FileTrees.delete(target);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target);
-        }
+        AtomicFiles.moveAtomically(tmp, target);
         return target;
     }
 

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
-import org.crossgen.infer.ContinuationTokens;
 import org.crossgen.prompt.TrainingExample;
+import org.crossgen.text.ContinuationTokens;
 import org.crossgen.text.Tokenizer;
 
 /**

@@ -2,13 +2,13 @@ package org.crossgen.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.Example;
 import org.crossgen.prompt.DemonstrationSampler;
 import org.crossgen.prompt.PromptBuilder;
 import org.crossgen.prompt.PromptTemplate;
 import org.crossgen.prompt.PromptTruncator;
+import org.crossgen.prompt.Sampler;
 import org.crossgen.prompt.TrainingExample;
 import org.crossgen.text.Tokenizer;
 
@@ -24,12 +24,12 @@ import org.crossgen.text.Tokenizer;
 public record TrainingData(List<SftExample> examples, int truncated) {
     /**
      * @param limit use the first {@code limit} records (0 = all)
-     * @param sampler {@code paper} (first k of the pool) or {@code random} (seeded by {@code seed})
+     * @param sampler which demonstrations; the random one is seeded by {@code seed}
      */
-    public static TrainingData of(Dataset dataset, int size, int template, int shots, String sampler, long seed,
+    public static TrainingData of(Dataset dataset, int size, int template, int shots, Sampler sampler, long seed,
                                   int limit, int maxLength, Tokenizer tokenizer) {
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), template));
-        DemonstrationSampler demos = sampler.equals("random") ? DemonstrationSampler.random(new Random(seed)) : DemonstrationSampler.paper();
+        DemonstrationSampler demos = sampler.demonstrations(seed);
         List<Example> pool = builder.pool(dataset, shots);
         List<Example> records = dataset.trainExamples(size);
         if (limit > 0 && limit < records.size()) records = records.subList(0, limit);

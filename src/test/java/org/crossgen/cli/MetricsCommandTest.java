@@ -92,6 +92,8 @@ class MetricsCommandTest {
         try (var files = Files.list(dir)) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")), "temp file left behind");
         }
+        Path ordinary = Files.writeString(dir.resolve("ordinary.txt"), "x"); // what the umask gives any new file
+        assertEquals(Files.getPosixFilePermissions(ordinary), Files.getPosixFilePermissions(out), "not the owner-only 0600 of a temp file");
     }
 
     @Test

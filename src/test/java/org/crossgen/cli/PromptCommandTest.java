@@ -46,6 +46,10 @@ class PromptCommandTest {
                 + record.output() + "\n", ft.out());
         CliRun wrong = CliRun.of("prompt", "--dataset", "sentiment/amazon", "--train", "--shots", "2");
         assertEquals("error: --method ft trains without demonstrations; use --method fticl for --shots 2\n", wrong.err());
+        CliRun typo = CliRun.of("prompt", "--dataset", "sentiment/amazon", "--train", "--method", "fitcl");
+        assertEquals(2, typo.exitCode());
+        assertTrue(typo.err().startsWith("Invalid value for option '--method': unknown method \"fitcl\"; known: [base, ft, fticl]\n"),
+                typo.err());
     }
 
     @Test
@@ -54,6 +58,15 @@ class PromptCommandTest {
         CliRun a = CliRun.of(args);
         assertEquals(0, a.exitCode(), a.err());
         assertEquals(a.out(), CliRun.of(args).out());
+        // "first" and "paper" are one sampler, in every command; a typo lists the spellings
+        assertEquals(CliRun.of("prompt", "--dataset", "summary/cnn", "--shots", "2", "--sampler", "paper").out(),
+                CliRun.of("prompt", "--dataset", "summary/cnn", "--shots", "2", "--sampler", "first").out());
+        for (String command : List.of("prompt", "eval", "train")) {
+            CliRun typo = CliRun.of(command, "--dataset", "summary/cnn", "--sampler", "papr", "--out", "x");
+            assertEquals(2, typo.exitCode(), command);
+            assertTrue(typo.err().startsWith("Invalid value for option '--sampler': unknown sampler \"papr\"; known: paper, first, "
+                    + "random\n"), command + ": " + typo.err());
+        }
         String test340 = PAPER.dataset("summary/cnn").testExamples().get(340).field("input");
         assertEquals(1, a.out().split(java.util.regex.Pattern.quote(test340), -1).length - 1, "the record appears once");
         CliRun fitted = CliRun.of("prompt", "--dataset", "summary/cnn", "--shots", "2", "--max-tokens", "128");

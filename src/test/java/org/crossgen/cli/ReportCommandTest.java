@@ -54,7 +54,7 @@ class ReportCommandTest {
         Path rows = Files.writeString(dir.resolve("bad.json"), ROWS.replace("\"method\": \"ft\"", "\"method\": \"lora\""));
         CliRun r = CliRun.of("report", rows.toString());
         assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("bad.json, results record 2: method must be base, ft or fticl, got lora"), r.err());
+        assertTrue(r.err().contains("bad.json, results record 2: unknown method \"lora\"; known: [base, ft, fticl]"), r.err());
     }
 
     @Test
@@ -62,5 +62,25 @@ class ReportCommandTest {
         CliRun r = CliRun.of("report", dir.resolve("nothing.json").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("nothing.json: no such file"), r.err());
+    }
+
+    /** {@code --out} naming a study folder, the user's folder or a file: refused, exit 1, nothing deleted. */
+    @Test
+    void outNeverDeletesWhatCrossgenDidNotWrite() throws IOException {
+        Path rows = Files.writeString(dir.resolve("rows.json"), ROWS);
+        Path study = Files.createDirectories(dir.resolve("study"));
+        Files.writeString(study.resolve("study.db"), "results");
+        Files.createDirectories(study.resolve("models/abc"));
+        Files.writeString(study.resolve("models/abc/model.safetensors"), "weights");
+        Path file = Files.writeString(dir.resolve("afile"), "text");
+        for (Path out : java.util.List.of(study, file, dir)) {
+            CliRun r = CliRun.of("report", rows.toString(), "--out", out.toString());
+            assertEquals(1, r.exitCode(), out.toString());
+            assertTrue(r.err().startsWith("error: " + out.toAbsolutePath().normalize() + " "), r.err());
+        }
+        assertEquals("results", Files.readString(study.resolve("study.db")));
+        assertEquals("weights", Files.readString(study.resolve("models/abc/model.safetensors")));
+        assertEquals("text", Files.readString(file));
+        assertTrue(Files.isRegularFile(rows));
     }
 }

@@ -1,6 +1,7 @@
 package org.crossgen.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +42,8 @@ class StudyCommandTest {
         CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("cells done 2/2"), run.out());
-        assertTrue(run.err().contains("evaluation [########################] 2/2"), run.err());
+        assertTrue(run.err().contains("evaluation [##############################] 2/2 100%"), run.err());
+        assertFalse(run.err().contains("\r"), "stderr is not a terminal: plain lines, no redraws");
 
         CliRun again = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--brief");
         assertTrue(again.out().contains("evaluation cells: 2 (2 done)"), again.out());
@@ -57,6 +59,17 @@ class StudyCommandTest {
         assertEquals(0, export.exitCode(), export.err());
         assertEquals(3, Files.readAllLines(csv).size());
         assertEquals(2, new ObjectMapper().readTree(json.toFile()).size());
+    }
+
+    @Test
+    void statusNamesThePathItWasGiven() throws Exception {
+        Path missing = tmp.resolve("missing").toAbsolutePath();
+        CliRun gone = CliRun.of("study", "status", missing.toString());
+        assertEquals(1, gone.exitCode());
+        assertEquals("error: no such file or folder: " + missing + " (give a study spec or a study folder)\n", gone.err());
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun notStudy = CliRun.of("study", "status", empty.toString());
+        assertEquals("error: no study in " + empty + " (no study.db); start it with crossgen study run\n", notStudy.err());
     }
 
     @Test
@@ -80,9 +93,15 @@ class StudyCommandTest {
         Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft, fticl]")
                 .replace("eval_records: 3,", "eval_records: 3, train_records: 8,").replace("templates: [0, 1]", "templates: [0]"));
         Path dir = tmp.resolve("d");
+        String overlap = "sentiment/few_shot/amazon_few_shot.json: 1 warning(s), first: record 6: demonstration is also record 156";
+        CliRun plan = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--brief");
+        assertTrue(plan.out().contains("data warnings (crossgen data validate lists every record):\n  "
+                + overlap), plan.out());
         CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("trained 2 job(s), evaluated 3 cell(s) in this run"), run.out());
+        assertTrue(Files.readString(dir.resolve("report/report.md")).contains("## Data\n"), "the report has a data section");
+        assertTrue(Files.readString(dir.resolve("report/report.md")).contains("- " + overlap));
         try (var models = Files.list(dir.resolve("models"))) {
             for (Path m : models.toList()) {
                 for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json", "metrics.jsonl", "drift.json"}) {

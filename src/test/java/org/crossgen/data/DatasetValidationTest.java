@@ -39,6 +39,26 @@ class DatasetValidationTest {
         return d.validate().stream().map(p -> p.severity() + " " + p.toString().replace(dir + "/", "")).toList();
     }
 
+    /** Warnings belong to validate (and the plan, and the report), not to every command that reads the file. */
+    @Test
+    void loadingAFileWithWarningsPrintsNothing() throws IOException {
+        write("test.json", "[{\"input\": \"good\", \"output\": \"positive\"}, {\"input\": \" \", \"output\": \"-\"}]");
+        write("demos.json", "[{\"input\": \"good\", \"output\": \"positive\"}]");
+        write("train.json", ONE);
+        Dataset d = sentiment("test.json", "demos.json", "train.json");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertEquals(2, d.testExamples().size());
+            assertEquals(1, d.demonstrations().size());
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString());
+        assertEquals(3, d.validate().size(), "an empty input, an unlabelled record, a demonstration that is a test record");
+    }
+
     @Test
     void truncatedJsonNamesTheRecordWhereItStops() throws IOException {
         write("test.json", "[{\"idx\": 0, \"input\": \"good\", \"output\": \"positive\"}, {\"idx\": 1, \"inp");

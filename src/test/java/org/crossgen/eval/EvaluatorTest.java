@@ -16,6 +16,7 @@ import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.testing.TinyModels;
 import org.crossgen.text.Tokenizer;
+import org.crossgen.prompt.Sampler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class EvaluatorTest {
     }
 
     static EvalSpec spec(String dataset, int shots, ScoringMode mode, int limit) {
-        return new EvalSpec(dataset, 0, shots, "paper", 1234, mode, limit, 60, 1024, false);
+        return new EvalSpec(dataset, 0, shots, Sampler.FIRST_K, 1234, mode, limit, 60, 1024, false);
     }
 
     @Test

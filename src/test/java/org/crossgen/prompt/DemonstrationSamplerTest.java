@@ -26,6 +26,20 @@ class DemonstrationSamplerTest {
     }
 
     @Test
+    void samplerVocabularyIsParsedOnceWithItsSpellings() {
+        assertEquals(Sampler.FIRST_K, Sampler.parse("paper"));
+        assertEquals(Sampler.FIRST_K, Sampler.parse("first"));
+        assertEquals("paper", Sampler.FIRST_K.id()); // the spelling in cell keys and summaries
+        assertEquals(new DemonstrationSampler.FirstK(), Sampler.FIRST_K.demonstrations(5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sampler.parse("Random"));
+        assertEquals("unknown sampler \"Random\"; known: paper, first, random", e.getMessage());
+        Dataset cnn = PAPER.dataset("summary/cnn");
+        Example test340 = cnn.testExamples().get(340);
+        assertEquals(DemonstrationSampler.random(new Random(5)).sample(cnn.demonstrations(), test340, 3),
+                Sampler.RANDOM.demonstrations(5).sample(cnn.demonstrations(), test340, 3));
+    }
+
+    @Test
     void tooManyShotsNameThePoolSize() {
         Dataset tweetqa = PAPER.dataset("question/tweetqa");
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(tweetqa.task(), 0));

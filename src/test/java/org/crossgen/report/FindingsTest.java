@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.crossgen.study.ResultRow;
 import org.junit.jupiter.api.Test;
 
 /** Each finding check in its supported, not-supported, inconclusive and not-evaluated cases. */

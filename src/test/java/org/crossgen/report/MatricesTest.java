@@ -8,14 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.crossgen.study.Method;
 import org.junit.jupiter.api.Test;
 
 /** Task and cross-task matrices from hand-made rows; every expectation is the arithmetic it checks. */
 class MatricesTest {
     private static final Setting S = new Setting(1, 0);
-    private static final ModelKey FT_XSUM = new ModelKey("ft", "summary/xsum", 1000, 0);
-    private static final ModelKey FTICL_XSUM = new ModelKey("fticl", "summary/xsum", 1000, 2);
-    private static final ModelKey FT_AMAZON = new ModelKey("ft", "sentiment/amazon", 1000, 0);
+    private static final ModelKey FT_XSUM = new ModelKey(Method.FT, "summary/xsum", 1000, 0);
+    private static final ModelKey FTICL_XSUM = new ModelKey(Method.FTICL, "summary/xsum", 1000, 2);
+    private static final ModelKey FT_AMAZON = new ModelKey(Method.FT, "sentiment/amazon", 1000, 0);
 
     static StudyResults results() {
         return new StudyResults("tiny", List.of(

@@ -20,7 +20,7 @@ class ReportBrowserTest {
     void reportRendersInHeadlessChromiumWithEveryImageLoaded() throws Exception {
         Optional<BrowserCheck> browser = BrowserCheck.onPath();
         Assumptions.assumeTrue(browser.isPresent(), "no chromium on PATH (apt-get install -y chromium)");
-        StudyReport report = StudyReport.of(Rows.paperShapedStudy(), Rows.paperShapedDrift(), Rows.lossCurves());
+        StudyReport report = StudyReport.of(Rows.paperShapedResults());
         Path dir = Path.of("target", "report-browser-test", "report").toAbsolutePath();
         Path html = report.write(dir);
 

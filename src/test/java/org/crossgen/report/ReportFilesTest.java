@@ -3,6 +3,7 @@ package org.crossgen.report;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -20,6 +21,8 @@ import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.crossgen.report.ReportBlock.Figure;
 import org.crossgen.report.ReportBlock.Table;
+import org.crossgen.study.ResultRow;
+import org.crossgen.study.ResultsFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +37,7 @@ class ReportFilesTest {
 
     @BeforeAll
     static void writeReport() throws IOException {
-        report = StudyReport.of(Rows.paperShapedStudy(), Rows.paperShapedDrift(), Rows.lossCurves());
+        report = StudyReport.of(Rows.paperShapedResults());
         html = report.write(study.resolve("report"));
     }
 
@@ -80,7 +83,7 @@ class ReportFilesTest {
     @Test
     void markdownLinksOnlyFilesThatExist() throws IOException {
         Path dir = html.getParent();
-        String md = Files.readString(dir.resolve(StudyReport.MARKDOWN));
+        String md = Files.readString(dir.resolve(ReportFolder.MARKDOWN));
         Matcher m = Pattern.compile("\\]\\((images/[^)]+)\\)").matcher(md);
         int links = 0;
         while (m.find()) {
@@ -94,7 +97,7 @@ class ReportFilesTest {
 
     @Test
     void imageFilesArePngAndSvgDocuments() throws Exception {
-        Path images = html.getParent().resolve(StudyReport.IMAGES);
+        Path images = html.getParent().resolve(ReportFolder.IMAGES);
         for (Figure f : figures()) {
             assertArrayEquals(PNG_MAGIC, Arrays.copyOf(Files.readAllBytes(images.resolve(f.fileName())), 8), f.fileName());
             if (f.svg() == null) continue;
@@ -117,17 +120,17 @@ class ReportFilesTest {
 
     @Test
     void findingsJsonIsWritten() throws IOException {
-        String json = Files.readString(html.getParent().resolve(StudyReport.FINDINGS), StandardCharsets.UTF_8);
+        String json = Files.readString(html.getParent().resolve(ReportFolder.FINDINGS), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"id\" : \"1a\"") && json.contains("\"verdict\" : \"SUPPORTED\""), json);
     }
 
     @Test
     void rewritingReplacesTheFolderAndLeavesNoTemporaries() throws IOException {
         Path dir = study.resolve("again");
-        Files.createDirectories(dir.resolve("report"));
-        Files.writeString(dir.resolve("report/stale.txt"), "old");
-        StudyReport.of(List.of(), List.of(), List.of()).write(dir.resolve("report"));
-        assertFalse(Files.exists(dir.resolve("report/stale.txt")), "the old report is replaced whole");
+        report.write(dir.resolve("report"));
+        assertTrue(Files.list(dir.resolve("report/images")).findAny().isPresent());
+        StudyReport.of(ResultsFile.of(List.of())).write(dir.resolve("report"));
+        assertFalse(Files.exists(dir.resolve("report/images/delta-summary-t1-s0-rougeL.png")), "the old report is replaced whole");
         assertTrue(Files.isRegularFile(dir.resolve("report/report.html")));
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of("report"), s.map(p -> p.getFileName().toString()).toList());
@@ -136,9 +139,80 @@ class ReportFilesTest {
         assertTrue(page.contains("No results: nothing was evaluated yet."));
     }
 
+    /** The report folder and its files are readable like any folder and file the user makes (not 0700/0600). */
+    @Test
+    void reportFilesHaveOrdinaryPermissions() throws IOException {
+        Path ordinaryDir = Files.createDirectory(study.resolve("ordinary"));
+        Path ordinaryFile = Files.writeString(ordinaryDir.resolve("f"), "x");
+        Path dir = study.resolve("perm/report");
+        report.write(dir);
+        assertEquals(Files.getPosixFilePermissions(ordinaryDir), Files.getPosixFilePermissions(dir));
+        assertEquals(Files.getPosixFilePermissions(ordinaryDir), Files.getPosixFilePermissions(dir.resolve("images")));
+        for (String f : List.of("report.html", "report.md", "findings.json", ReportFolder.MARKER)) {
+            assertEquals(Files.getPosixFilePermissions(ordinaryFile), Files.getPosixFilePermissions(dir.resolve(f)), f);
+        }
+    }
+
+    /** Only an empty folder or a crossgen report is replaced; anything else is refused and left as it was. */
+    @Test
+    void aFolderCrossgenDidNotWriteIsNeverReplaced() throws IOException {
+        Path mine = Files.createDirectories(study.resolve("mine/sub"));
+        Files.writeString(mine.resolve("notes.txt"), "keep me");
+        IOException e = assertThrows(IOException.class, () -> report.write(mine.getParent()));
+        assertEquals(mine.getParent() + " is not empty and was not written by crossgen (no .crossgen-report in it), so it is not "
+                + "replaced; give a new or empty folder", e.getMessage());
+        assertEquals("keep me", Files.readString(mine.resolve("notes.txt")));
+
+        Path file = Files.writeString(study.resolve("afile"), "data");
+        e = assertThrows(IOException.class, () -> report.write(file));
+        assertEquals(file + " exists and is not a folder; give a folder to create, or one written by crossgen before", e.getMessage());
+        assertEquals("data", Files.readString(file));
+
+        Path added = study.resolve("added");
+        report.write(added);
+        Files.writeString(added.resolve("my-notes.md"), "mine");
+        e = assertThrows(IOException.class, () -> report.write(added));
+        assertEquals(added + " holds my-notes.md, which crossgen did not write there, so the folder is not replaced; "
+                + "move that file away or give another folder", e.getMessage());
+        assertTrue(Files.exists(added.resolve("my-notes.md")) && Files.exists(added.resolve("report.html")));
+
+        Path empty = Files.createDirectories(study.resolve("empty"));
+        report.write(empty);
+        assertTrue(Files.isRegularFile(empty.resolve("report.html")));
+        try (Stream<Path> s = Files.list(study)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary folder left behind");
+        }
+    }
+
+    /** A study folder made before reports carried a marker still gets its report replaced. */
+    @Test
+    void aReportWrittenBeforeMarkersIsStillReplaced() throws IOException {
+        Path dir = study.resolve("old/report");
+        report.write(dir);
+        Files.delete(dir.resolve(ReportFolder.MARKER));
+        Files.writeString(dir.resolve("screenshot.png"), "an old browser check's screenshot");
+        StudyReport.of(ResultsFile.of(List.of())).write(dir);
+        assertFalse(Files.exists(dir.resolve("screenshot.png")));
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("No results"));
+    }
+
+    /** A model folder named like an HTML tag is shown as its name in both renderings, never run. */
+    @Test
+    void htmlInAModelNameIsEscapedInHtmlAndMarkdown() throws IOException {
+        String name = "<img src=x onerror=alert(1)>";
+        ResultRow r = Rows.base("summary/xsum", "rougeL", 0.3);
+        ResultRow hostile = new ResultRow(name, r.method(), r.trainDataset(), r.trainSize(), r.trainShots(), r.seed(), r.evalDataset(),
+                r.evalTask(), r.template(), r.shots(), r.metric(), r.value(), r.ciLower(), r.ciUpper(), r.n());
+        Path dir = StudyReport.of(ResultsFile.of(List.of(hostile))).write(study.resolve("hostile/report")).getParent();
+        String md = Files.readString(dir.resolve(ReportFolder.MARKDOWN));
+        assertTrue(md.contains("# Findings — base model &lt;img src=x onerror=alert(1)&gt;\n"), md);
+        assertFalse(md.contains("<img"), "raw HTML in report.md");
+        assertFalse(Files.readString(dir.resolve(ReportFolder.HTML)).contains("<img src=x"), "raw HTML in report.html");
+    }
+
     @Test
     void onlyBaseRowsStillMakeAReport() throws IOException {
-        StudyReport r = StudyReport.of(List.of(Rows.base("summary/xsum", "rougeL", 0.3)), List.of(), List.of());
+        StudyReport r = StudyReport.of(ResultsFile.of(List.of(Rows.base("summary/xsum", "rougeL", 0.3))));
         Path out = r.write(study.resolve("base-only/report"));
         assertTrue(Files.readString(out).contains("not evaluated"));
     }

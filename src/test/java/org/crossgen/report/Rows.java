@@ -3,6 +3,12 @@ package org.crossgen.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.crossgen.study.DriftRow;
+import org.crossgen.study.LossHistory;
+import org.crossgen.study.LossPoint;
+import org.crossgen.study.Method;
+import org.crossgen.study.ResultRow;
+import org.crossgen.study.ResultsFile;
 
 /** Hand-made result rows for tests: template 1, 0 shots, training size 1000, interval ±0.01 unless stated. */
 final class Rows {
@@ -11,23 +17,23 @@ final class Rows {
     private Rows() {}
 
     static ResultRow base(String evalSet, String metric, double value) {
-        return row("base", "", 0, 0, evalSet, metric, value);
+        return row(Method.BASE, "", 0, 0, evalSet, metric, value);
     }
 
     static ResultRow ft(String trainSet, String evalSet, String metric, double value) {
-        return row("ft", trainSet, 0, 1, evalSet, metric, value);
+        return row(Method.FT, trainSet, 0, 1, evalSet, metric, value);
     }
 
     static ResultRow ft(String trainSet, long seed, String evalSet, String metric, double value) {
-        return row("ft", trainSet, 0, seed, evalSet, metric, value);
+        return row(Method.FT, trainSet, 0, seed, evalSet, metric, value);
     }
 
     static ResultRow fticl(String trainSet, String evalSet, String metric, double value) {
-        return row("fticl", trainSet, 2, 1, evalSet, metric, value);
+        return row(Method.FTICL, trainSet, 2, 1, evalSet, metric, value);
     }
 
-    static ResultRow row(String method, String trainSet, int k, long seed, String evalSet, String metric, double value) {
-        return new ResultRow("tiny", method, trainSet, method.equals("base") ? 0 : 1000, k, seed, evalSet,
+    static ResultRow row(Method method, String trainSet, int k, long seed, String evalSet, String metric, double value) {
+        return new ResultRow("tiny", method, trainSet, method == Method.BASE ? 0 : 1000, k, seed, evalSet,
                 evalSet.substring(0, evalSet.indexOf('/')), 1, 0, metric, value, value - HALF, value + HALF, 200);
     }
 
@@ -55,7 +61,7 @@ final class Rows {
                     for (int j = 2; j < evalTask.length; j++) {
                         String set = evalTask[0] + "/" + evalTask[j];
                         double base = (metric.equals("accuracy") ? 0.5 : 0.2) + 0.1 * rnd.nextDouble();
-                        rows.add(scaled("base", "", 0, 0, set, template, metric, base, scale));
+                        rows.add(scaled(Method.BASE, "", 0, 0, set, template, metric, base, scale));
                         for (String[] trainTask : PAPER) {
                             String train = trainTask[0] + "/" + trainTask[2];
                             boolean gen = trainTask[1].startsWith("rouge");
@@ -64,9 +70,9 @@ final class Rows {
                                     : (gen ? -0.05 : evalTask[1].equals("accuracy") ? 0.02 : -0.01);
                             for (long seed = 1; seed <= 2; seed++) {
                                 double noise = 0.01 * rnd.nextGaussian();
-                                rows.add(scaled("ft", train, 0, seed, set, template, metric, base + effect + noise, scale));
+                                rows.add(scaled(Method.FT, train, 0, seed, set, template, metric, base + effect + noise, scale));
                                 double icl = gen && sameTask && !inDomain ? 0.02 : !gen && sameTask && !inDomain ? -0.01 : 0;
-                                rows.add(scaled("fticl", train, 2, seed, set, template, metric, base + effect + icl + noise, scale));
+                                rows.add(scaled(Method.FTICL, train, 2, seed, set, template, metric, base + effect + icl + noise, scale));
                             }
                         }
                     }
@@ -76,9 +82,9 @@ final class Rows {
         return rows;
     }
 
-    private static ResultRow scaled(String method, String train, int k, long seed, String set, int template, String metric,
+    private static ResultRow scaled(Method method, String train, int k, long seed, String set, int template, String metric,
                                     double v, double scale) {
-        return new ResultRow("tiny", method, train, method.equals("base") ? 0 : 1000, k, seed, set, set.substring(0, set.indexOf('/')),
+        return new ResultRow("tiny", method, train, method == Method.BASE ? 0 : 1000, k, seed, set, set.substring(0, set.indexOf('/')),
                 template, 0, metric, v * scale, (v - 0.02) * scale, (v + 0.02) * scale, 500);
     }
 
@@ -88,9 +94,9 @@ final class Rows {
         for (String[] task : PAPER) {
             String train = task[0] + "/" + task[2];
             for (long seed = 1; seed <= 2; seed++) {
-                for (String method : List.of("ft", "fticl")) {
-                    double s = method.equals("ft") ? 1 : 0.6;
-                    int k = method.equals("ft") ? 0 : 2;
+                for (Method method : List.of(Method.FT, Method.FTICL)) {
+                    double s = method == Method.FT ? 1 : 0.6;
+                    int k = method == Method.FT ? 0 : 2;
                     for (int layer = 0; layer < 4; layer++) {
                         rows.add(new DriftRow("tiny", method, train, 1000, k, seed, DriftRow.RELATIVE_CHANGE, "layer." + layer,
                                 s * (0.01 + 0.004 * layer + 0.001 * seed), 1000));
@@ -103,13 +109,18 @@ final class Rows {
         return rows;
     }
 
-    static List<LossCurve> lossCurves() {
-        List<LossCurve> curves = new ArrayList<>();
+    /** The paper-shaped study with drift and loss curves, as a study exports it. */
+    static ResultsFile paperShapedResults() {
+        return new ResultsFile(paperShapedStudy(), paperShapedDrift(), lossCurves(), List.of());
+    }
+
+    static List<LossHistory> lossCurves() {
+        List<LossHistory> curves = new ArrayList<>();
         for (String[] task : PAPER) {
             for (String method : List.of("ft", "fticl")) {
                 List<LossPoint> pts = new ArrayList<>();
                 for (int step = 0; step <= 100; step += 5) pts.add(new LossPoint(step, 3.0 * Math.exp(-step / 40.0) + (method.equals("ft") ? 0.5 : 0.4)));
-                curves.add(new LossCurve(method + " " + task[0] + "/" + task[2] + " seed 1", pts));
+                curves.add(new LossHistory(method + " " + task[0] + "/" + task[2] + " seed 1", pts));
             }
         }
         return curves;

@@ -19,13 +19,13 @@ public final class CellWorkerChild {
         int index = Integer.parseInt(args[4]);
         StudyPlan plan = new Planner(TaskRegistry.paper(), ModelIdentity.inMemory())
                 .plan(StudySpec.read(spec, TaskRegistry.paper(), ModelLocator.NONE));
-        CellWorker worker = new CellWorker(dir, StudyRunnerTest::fakeTrain, (model, cell) -> {
+        CellWorker worker = new CellWorker(new StudyLayout(dir), StudyRunnerTest::fakeTrain, (model, cell) -> {
             System.out.println("evaluating " + cell.key());
             System.out.flush();
             Thread.sleep(delay);
             Files.writeString(log, cell.key() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return StudyFixtures.result(cell);
-        }, StudyRunner.LEASE, Duration.ofMillis(100), CellWorker.processWorker(), System.out::println);
+        }, StudyRunner.LEASE, Duration.ofMillis(100), StudyWorker.processId(), System.out::println);
         CellWorker.Outcome outcome = worker.run(plan, StudyPhase.EVAL, StudyPhase.EVAL.keys(plan).get(index));
         System.out.println("outcome " + outcome.status() + ": " + outcome.message());
         System.exit(outcome.status().ok ? 0 : 1);

@@ -26,7 +26,7 @@ class CellWorkerTest {
     }
 
     private static CellWorker worker(Path dir, CellEvaluator evaluator, String id, List<String> log) {
-        return new CellWorker(dir, StudyRunnerTest::fakeTrain, evaluator, StudyRunner.LEASE, Duration.ofMillis(50), id, log::add);
+        return new CellWorker(new StudyLayout(dir), StudyRunnerTest::fakeTrain, evaluator, StudyRunner.LEASE, Duration.ofMillis(50), id, log::add);
     }
 
     @Test
@@ -61,7 +61,7 @@ class CellWorkerTest {
         assertEquals("cell ft sentiment/amazon n=2000 seed=1 -> sentiment/yelp t1 k0: its training job ft sentiment/amazon "
                 + "n=2000 seed=1 (" + job.substring(0, 12) + ") is pending, not done; run the training phase first", blocked.message());
         assertEquals(CellWorker.Status.COMPUTED, worker(dir, ev, "h:1", new ArrayList<>()).run(plan, StudyPhase.TRAIN, job).status());
-        assertTrue(Files.isRegularFile(dir.resolve("models").resolve(job).resolve(StudyRunner.JOB_FILE)));
+        assertTrue(Files.isRegularFile(dir.resolve("models").resolve(job).resolve(StudyLayout.JOB_FILE)));
         assertEquals(CellWorker.Status.COMPUTED, worker(dir, ev, "h:1", new ArrayList<>()).run(plan, StudyPhase.EVAL, cell).status());
         assertEquals(dir.resolve("models").resolve(job), ev.models.get(0).dir());
     }
@@ -128,11 +128,11 @@ class CellWorkerTest {
         StudyPlan plan = plan();
         String key = StudyPhase.EVAL.keys(plan).get(1);
         try (ResultStore s = ResultStore.open(dir)) {
-            assertEquals("running", s.state(ResultStore.Table.CELLS, key).orElseThrow());
+            assertEquals(WorkState.RUNNING, s.state(ResultStore.Table.CELLS, key).orElseThrow());
         }
         List<String> lines = new ArrayList<>();
         var ev = new StudyRunnerTest.CountingEvaluator(0);
-        var outcome = worker(dir, ev, CellWorker.processWorker(), lines).run(plan, StudyPhase.EVAL, key);
+        var outcome = worker(dir, ev, StudyWorker.processId(), lines).run(plan, StudyPhase.EVAL, key);
         assertEquals(CellWorker.Status.COMPUTED, outcome.status(), outcome.message() + " " + lines);
         assertTrue(lines.get(0).startsWith("released the claims of dead workers on "), lines.toString());
         assertEquals(1, ev.total.get());

@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.eval.EvalSpec;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.files.ContentHash;
+import org.crossgen.prompt.Sampler;
+import org.crossgen.tensor.DType;
+import org.crossgen.train.LrSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +49,7 @@ class PlannerTest {
         assertEquals("ft sentiment/amazon n=2000 seed=1", first.label());
         assertEquals("fticl2 sentiment/amazon n=2000 seed=1", p.jobs().get(8).label());
         // base cells come first; every other cell names its job
-        assertEquals("base", p.cells().get(0).method());
+        assertEquals(Method.BASE, p.cells().get(0).method());
         assertEquals(first.key(), p.cells().get(12).jobKey());
         assertEquals(first.key(), p.cells().get(12).modelKey());
     }
@@ -77,84 +82,80 @@ class PlannerTest {
     @Test
     void cellKeyChangesWithEveryFieldThatDecidesTheResult() {
         EvalCell c = StudyFixtures.cell("model-a", 0);
-        EvalCell gen = new EvalCell("model-a", "", "m", Path.of("m"), "base", "", 0, 0, 0, "summary/xsum", "summary", false,
-                0, 2, "paper", 1, ScoringMode.FIRST_TOKEN, 5, 60, 1024, false, "float32");
+        EvalCell gen = new EvalCell(c.base(), null, TaskRegistry.paper().task("summary"),
+                new EvalSpec("summary/xsum", 0, 2, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 5, 60, 1024, false), DType.FLOAT32);
         List<UnaryOperator<EvalCell>> changes = List.of(
-                x -> with(x, "modelKey", "model-b"),
-                x -> with(x, "evalDataset", "sentiment/sst2"),
-                x -> with(x, "template", 1),
-                x -> with(x, "shots", 2),
-                x -> with(x, "evalSeed", 7L),
-                x -> with(x, "scoring", ScoringMode.LOGLIKELIHOOD),
-                x -> with(x, "limit", 0),
-                x -> with(x, "maxLength", 512),
-                x -> with(x, "dtype", "bfloat16"));
+                x -> with(x, "base", StudyFixtures.base("model-b")),
+                x -> withEval(x, "dataset", "sentiment/sst2"),
+                x -> withEval(x, "template", 1),
+                x -> withEval(x, "shots", 2),
+                x -> withEval(x, "seed", 7L),
+                x -> withEval(x, "scoring", ScoringMode.LOGLIKELIHOOD),
+                x -> withEval(x, "limit", 0),
+                x -> withEval(x, "maxLength", 512),
+                x -> with(x, "dtype", DType.BFLOAT16),
+                x -> new EvalCell(StudyFixtures.job().base(), StudyFixtures.job(), x.task(), x.eval(), x.dtype()));
         Set<String> keys = new HashSet<>(Set.of(c.key()));
         for (var change : changes) keys.add(change.apply(c).key());
         assertEquals(changes.size() + 1, keys.size());
         // generation: budget, stemmer and (with shots) sampler matter, scoring does not
-        assertNotEquals(gen.key(), with(gen, "maxNewTokens", 30).key());
-        assertNotEquals(gen.key(), with(gen, "stemmer", true).key());
-        assertNotEquals(gen.key(), with(gen, "sampler", "random").key());
-        assertEquals(gen.key(), with(gen, "scoring", ScoringMode.LOGLIKELIHOOD).key());
+        assertNotEquals(gen.key(), withEval(gen, "maxNewTokens", 30).key());
+        assertNotEquals(gen.key(), withEval(gen, "stemmer", true).key());
+        assertNotEquals(gen.key(), withEval(gen, "sampler", Sampler.RANDOM).key());
+        assertEquals(gen.key(), withEval(gen, "scoring", ScoringMode.LOGLIKELIHOOD).key());
         // classification at 0 shots ignores the sampler, budget and stemmer
-        assertEquals(c.key(), with(c, "sampler", "random").key());
-        assertEquals(c.key(), with(c, "maxNewTokens", 30).key());
-        assertEquals(c.key(), with(c, "stemmer", true).key());
-        // where the base model lives on this machine is not part of its identity
-        assertEquals(c.key(), with(c, "baseDir", Path.of("/elsewhere")).key());
+        assertEquals(c.key(), withEval(c, "sampler", Sampler.RANDOM).key());
+        assertEquals(c.key(), withEval(c, "maxNewTokens", 30).key());
+        assertEquals(c.key(), withEval(c, "stemmer", true).key());
+        // where the base model lives on this machine, and what the spec calls it, are not part of its identity
+        assertEquals(c.key(), with(c, "base", new BaseModel("renamed", Path.of("/elsewhere"), "model-a")).key());
     }
 
     @Test
     void jobKeyChangesWithEveryTrainingSetting() {
-        StudySpec.Training t = StudySpec.Training.paper();
-        TrainingJob j = new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 0, "float32");
+        TrainingJob j = StudyFixtures.job();
+        StudySpec.Training t = j.training();
         List<TrainingJob> variants = List.of(
-                new TrainingJob("m", Path.of("m"), "id2", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "detection/paws", "ft", 0, 2000, 1, t, null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "fticl", 1, 2000, 1, t, null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 4000, 1, t, null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 2, t, null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(3, 2e-5, 16, "linear", 0, 0, 1024, 0), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(2, 1e-4, 16, "linear", 0, 0, 1024, 0), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(2, 2e-5, 8, "linear", 0, 0, 1024, 0), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(2, 2e-5, 16, "cosine", 0, 0, 1024, 0), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(2, 2e-5, 16, "linear", 0.1, 0, 1024, 0), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0.01, 1024, 0), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0, 512, 0), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                        new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0, 1024, 1), null, 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t,
-                        new StudySpec.Lora(8, 16, 0.05, List.of("q_proj")), 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t,
-                        new StudySpec.Lora(8, 16, 0.05, List.of("q_proj", "v_proj")), 0, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 100, "float32"),
-                new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t, null, 0, "bfloat16"));
+                with(j, "base", StudyFixtures.base("id2")),
+                with(j, "trainDataset", "detection/paws"),
+                new TrainingJob(j.base(), j.trainDataset(), Method.FTICL, 1, 2000, 1, t, null, 0, DType.FLOAT32),
+                with(j, "trainSize", 4000),
+                with(j, "seed", 2L),
+                with(j, "training", with(t, "epochs", 3)),
+                with(j, "training", with(t, "lr", 1e-4)),
+                with(j, "training", with(t, "batchSize", 8)),
+                with(j, "training", with(t, "schedule", LrSchedule.COSINE)),
+                with(j, "training", with(t, "warmupRatio", 0.1)),
+                with(j, "training", with(t, "weightDecay", 0.01)),
+                with(j, "training", with(t, "maxLength", 512)),
+                with(j, "training", with(t, "template", 1)),
+                with(j, "lora", new StudySpec.Lora(8, 16, 0.05, List.of("q_proj"))),
+                with(j, "lora", new StudySpec.Lora(8, 16, 0.05, List.of("q_proj", "v_proj"))),
+                with(j, "trainRecords", 100),
+                with(j, "dtype", DType.BFLOAT16));
         Set<String> keys = new HashSet<>(Set.of(j.key()));
         for (TrainingJob v : variants) keys.add(v.key());
         assertEquals(variants.size() + 1, keys.size());
-        assertEquals(j.key(), new TrainingJob("renamed", Path.of("/other/place"), "id", "sentiment/amazon", "ft", 0, 2000, 1, t,
-                null, 0, "float32").key());
+        assertEquals(j.key(), with(j, "base", new BaseModel("renamed", Path.of("/other/place"), "id")).key());
     }
 
-    /** A copy of {@code c} with one component replaced (by record component name). */
-    static EvalCell with(EvalCell c, String field, Object value) {
-        var comps = EvalCell.class.getRecordComponents();
+    /** A copy of {@code cell} with one evaluation setting replaced. */
+    static EvalCell withEval(EvalCell cell, String field, Object value) {
+        return with(cell, "eval", with(cell.eval(), field, value));
+    }
+
+    /** A copy of record {@code r} with one component replaced (by record component name). */
+    @SuppressWarnings("unchecked")
+    static <R extends Record> R with(R r, String field, Object value) {
+        var comps = r.getClass().getRecordComponents();
         Object[] args = new Object[comps.length];
         Class<?>[] types = new Class<?>[comps.length];
         try {
             for (int i = 0; i < comps.length; i++) {
                 types[i] = comps[i].getType();
-                args[i] = comps[i].getName().equals(field) ? value : comps[i].getAccessor().invoke(c);
+                args[i] = comps[i].getName().equals(field) ? value : comps[i].getAccessor().invoke(r);
             }
-            return EvalCell.class.getDeclaredConstructor(types).newInstance(args);
+            return (R) r.getClass().getDeclaredConstructor(types).newInstance(args);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

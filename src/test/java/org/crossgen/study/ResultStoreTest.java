@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.crossgen.report.ResultRow;
+import org.crossgen.eval.EvalResult;
+import org.crossgen.eval.RecordResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,7 +116,7 @@ class ResultStoreTest {
             assertFalse(a.completeCell(cell.key(), "h:1", StudyFixtures.result(cell), 1.0), "stored by a worker that lost its claim");
             assertEquals(List.of(), a.rows());
             assertTrue(b.completeCell(cell.key(), "h:2", StudyFixtures.result(cell), 1.0));
-            assertEquals(Optional.of("done"), a.state(ResultStore.Table.CELLS, cell.key()));
+            assertEquals(Optional.of(WorkState.DONE), a.state(ResultStore.Table.CELLS, cell.key()));
             assertFalse(a.claim(ResultStore.Table.CELLS, cell.key(), "h:3", Duration.ZERO), "a done cell is never claimed again");
             assertEquals(2, a.workRows(ResultStore.Table.CELLS).get(0).attempts());
         }
@@ -129,19 +130,17 @@ class ResultStoreTest {
             String alive = s.claimNextCell("here:222", null, LEASE).orElseThrow();
             String other = s.claimNextCell("there:111", null, LEASE).orElseThrow();
             assertEquals(1, s.releaseDead("here", pid -> pid == 222));
-            assertEquals(Optional.of("pending"), s.state(ResultStore.Table.CELLS, dead));
-            assertEquals(Optional.of("running"), s.state(ResultStore.Table.CELLS, alive));
-            assertEquals(Optional.of("running"), s.state(ResultStore.Table.CELLS, other));
+            assertEquals(Optional.of(WorkState.PENDING), s.state(ResultStore.Table.CELLS, dead));
+            assertEquals(Optional.of(WorkState.RUNNING), s.state(ResultStore.Table.CELLS, alive));
+            assertEquals(Optional.of(WorkState.RUNNING), s.state(ResultStore.Table.CELLS, other));
         }
     }
 
     @Test
     void cellsOfAFineTunedModelWaitForTheirJob() throws Exception {
-        TrainingJob job = new TrainingJob("m", Path.of("m"), "id", "sentiment/amazon", "ft", 0, 2000, 1,
-                StudySpec.Training.paper(), null, 0, "float32");
+        TrainingJob job = StudyFixtures.job();
         EvalCell base = StudyFixtures.cell("id", 0);
-        EvalCell tuned = new EvalCell(job.key(), job.key(), "m", Path.of("m"), "ft", "sentiment/amazon", 2000, 0, 1,
-                "sentiment/yelp", "sentiment", true, 0, 0, "paper", 1, base.scoring(), 5, 60, 1024, false, "float32");
+        EvalCell tuned = new EvalCell(base.base(), job, base.task(), base.eval(), base.dtype());
         try (ResultStore s = ResultStore.open(tmp)) {
             s.register(new StudyPlan(null, List.of(job), List.of(tuned, base)));
             assertEquals(Optional.of(base.key()), s.claimNextCell("h:1", null, LEASE));
@@ -166,7 +165,7 @@ class ResultStoreTest {
             EvalCell c0 = plan.cells().get(0);
             var expected = StudyFixtures.result(c0);
             double acc = (double) expected.metrics().get("accuracy");
-            assertEquals(new ResultRow("m", "base", "", 0, 0, 0, "sentiment/yelp", "sentiment", 0, 0, "accuracy", acc,
+            assertEquals(new ResultRow("m", Method.BASE, "", 0, 0, 0, "sentiment/yelp", "sentiment", 0, 0, "accuracy", acc,
                     acc / 2, Math.min(1, acc + 0.1), 3), rows.get(0));
             assertEquals(expected.records(), s.predictions(c0.key()));
 
@@ -187,15 +186,42 @@ class ResultStoreTest {
         }
     }
 
+    /** A full disk mid-write says so, names the store, and leaves the cell as it was (SQLite's page limit stands in for the disk). */
+    @Test
+    void aFullDiskDuringAWriteSaysSoAndLosesNothing() throws Exception {
+        StudyPlan plan = StudyFixtures.plan(1);
+        EvalCell cell = plan.cells().get(0);
+        try (ResultStore s = ResultStore.open(tmp)) {
+            s.register(plan);
+        }
+        long pages = Files.size(new StudyLayout(tmp).store()) / 4096;
+        org.sqlite.SQLiteConfig limited = ResultStore.config();
+        limited.setMaxPageCount((int) pages + 1);
+        EvalResult big = StudyFixtures.result(cell);
+        List<RecordResult> records = new ArrayList<>();
+        for (RecordResult r : big.records()) {
+            records.add(new RecordResult(r.position(), r.promptSha256(), r.promptTokens(), r.truncated(), "x".repeat(200_000),
+                    r.reference(), r.labelScores()));
+        }
+        try (ResultStore s = ResultStore.open(tmp, Clock.systemUTC(), limited)) {
+            assertTrue(s.claim(ResultStore.Table.CELLS, cell.key(), "h:1", LEASE));
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> s.completeCell(cell.key(), "h:1", new EvalResult(big.spec(), big.summary(), records), 1.0));
+            assertTrue(e.getMessage().startsWith(new StudyLayout(tmp).store() + ": no space left on device ("), e.getMessage());
+            assertEquals(Optional.of(WorkState.RUNNING), s.state(ResultStore.Table.CELLS, cell.key()));
+            assertEquals(List.of(), s.predictions(cell.key()));
+        }
+    }
+
     @Test
     void storeUsesTheRollbackJournalNotWal() throws Exception {
         try (ResultStore s = ResultStore.open(tmp)) {
             s.register(StudyFixtures.plan(1));
         }
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve(ResultStore.FILE));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + new StudyLayout(tmp).store());
              var r = c.createStatement().executeQuery("PRAGMA journal_mode")) {
             assertEquals("delete", r.getString(1));
         }
-        assertFalse(Files.exists(tmp.resolve(ResultStore.FILE + "-wal")));
+        assertFalse(Files.exists(tmp.resolve("study.db-wal")));
     }
 }

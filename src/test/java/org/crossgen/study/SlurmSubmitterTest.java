@@ -127,7 +127,7 @@ class SlurmSubmitterTest {
     void doneWorkIsNotSubmittedAgain() throws Exception {
         StudyPlan plan = plan();
         Path dir = tmp.resolve("study");
-        new StudyRunner(dir, StudyRunnerTest::fakeTrain, new StudyRunnerTest.CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
+        new StudyRunner(new StudyLayout(dir), StudyRunnerTest::fakeTrain, new StudyRunnerTest.CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
         FakeSlurm slurm = new FakeSlurm();
         var s = submitter(dir, SlurmSubmitter.Resources.none(), slurm).submit(plan, false, false);
         assertEquals(List.of(), s.arrays());
@@ -156,7 +156,7 @@ class SlurmSubmitterTest {
             s.fail(ResultStore.Table.CELLS, c.get(1), "elsewhere:1", "boom");
             s.claim(ResultStore.Table.CELLS, c.get(2), "elsewhere:2", StudyRunner.LEASE);            // 2: live claim
             old.claim(ResultStore.Table.CELLS, c.get(3), "elsewhere:3", StudyRunner.LEASE);          // 3: claim 30 min old
-            s.claim(ResultStore.Table.CELLS, c.get(4), StudyRunner.hostName() + ":" + Integer.MAX_VALUE, StudyRunner.LEASE); // 4: dead here
+            s.claim(ResultStore.Table.CELLS, c.get(4), StudyWorker.hostName() + ":" + Integer.MAX_VALUE, StudyRunner.LEASE); // 4: dead here
             for (int i = 5; i < 8; i++) {                                                           // 5..7: done
                 s.claim(ResultStore.Table.CELLS, c.get(i), "elsewhere:1", StudyRunner.LEASE);
                 s.completeCell(c.get(i), "elsewhere:1", StudyFixtures.result(plan.cells().get(i)), 1);
@@ -169,9 +169,9 @@ class SlurmSubmitterTest {
         assertEquals(List.of(c.get(1), c.get(3), c.get(4)), Files.readAllLines(s.arrays().get(0).keysFile()));
         assertTrue(slurm.scripts.get(0).contains("#SBATCH --array=0-2\n") && !slurm.scripts.get(0).contains("dependency"));
         try (ResultStore store = ResultStore.open(dir)) {
-            assertEquals("pending", store.state(ResultStore.Table.CELLS, c.get(1)).orElseThrow(), "failed is reset for the retry");
-            assertEquals("pending", store.state(ResultStore.Table.CELLS, c.get(4)).orElseThrow(), "a dead local claim is released");
-            assertEquals("running", store.state(ResultStore.Table.CELLS, c.get(2)).orElseThrow());
+            assertEquals(WorkState.PENDING, store.state(ResultStore.Table.CELLS, c.get(1)).orElseThrow(), "failed is reset for the retry");
+            assertEquals(WorkState.PENDING, store.state(ResultStore.Table.CELLS, c.get(4)).orElseThrow(), "a dead local claim is released");
+            assertEquals(WorkState.RUNNING, store.state(ResultStore.Table.CELLS, c.get(2)).orElseThrow());
         }
     }
 

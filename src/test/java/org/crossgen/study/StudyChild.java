@@ -16,7 +16,7 @@ public final class StudyChild {
         long delay = Long.parseLong(args[3]);
         StudyPlan plan = new Planner(TaskRegistry.paper(), ModelIdentity.inMemory())
                 .plan(StudySpec.read(spec, TaskRegistry.paper(), ModelLocator.NONE));
-        StudyRun run = new StudyRunner(dir, StudyRunnerTest::fakeTrain, (model, cell) -> {
+        StudyRun run = new StudyRunner(new StudyLayout(dir), StudyRunnerTest::fakeTrain, (model, cell) -> {
             Thread.sleep(delay);
             Files.writeString(log, cell.key() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             return StudyFixtures.result(cell);

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.crossgen.data.TaskRegistry;
-import org.crossgen.report.ResultRow;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.testing.TinyModels;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,7 @@ class StudyEndToEndTest {
         Trainer trainer = (job, out) -> TinyModels.save(out, 100 + job.seed(), false);
         Path dir = tmp.resolve("study");
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.CPU, 4, null)) {
-            StudyRun run = new StudyRunner(dir, trainer, evaluator, null, StudyRunner.LEASE).run(plan);
+            StudyRun run = new StudyRunner(new StudyLayout(dir), trainer, evaluator, null, StudyRunner.LEASE).run(plan);
             assertEquals(new StudyRun(1, 12, 1, 1, 12, 12, List.of()), run, run::summary);
         }
         List<ResultRow> rows;
@@ -46,7 +45,7 @@ class StudyEndToEndTest {
             rows = store.rows();
             // the two models answer differently: label scores of the same cell differ
             EvalCell base = plan.cells().get(0), tuned = plan.cells().get(6);
-            assertEquals(base.evalDataset(), tuned.evalDataset());
+            assertEquals(base.eval().dataset(), tuned.eval().dataset());
             assertEquals(5, store.predictions(base.key()).size());
             assertNotEquals(store.predictions(base.key()).get(0).labelScores(), store.predictions(tuned.key()).get(0).labelScores());
         }
@@ -58,7 +57,7 @@ class StudyEndToEndTest {
         }
         assertEquals(List.of("accuracy", "accuracy", "accuracy", "accuracy", "rougeL", "bleu", "rougeL", "bleu"),
                 rows.subList(0, 8).stream().map(ResultRow::metric).toList());
-        assertEquals("ft", rows.get(8).method());
+        assertEquals(Method.FT, rows.get(8).method());
         assertEquals("sentiment/amazon", rows.get(8).trainDataset());
         assertTrue(Files.isRegularFile(dir.resolve("cells").resolve(plan.cells().get(0).key()).resolve("records.jsonl")));
     }

@@ -7,9 +7,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.crossgen.data.Task;
+import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.EvalResult;
+import org.crossgen.eval.EvalSpec;
 import org.crossgen.eval.RecordResult;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.prompt.Sampler;
+import org.crossgen.tensor.DType;
 
 /** Small specs, model folders, cells and results for the study tests. */
 final class StudyFixtures {
@@ -29,10 +34,24 @@ final class StudyFixtures {
         return f;
     }
 
-    /** A base-model cell of model "m" on sentiment/yelp, template 0, {@code shots} shots, varying by {@code i} through the seed. */
+    static final Task SENTIMENT = TaskRegistry.paper().task("sentiment");
+
+    /** Base model "m" (folder m) with identity {@code identity}. */
+    static BaseModel base(String identity) {
+        return new BaseModel("m", Path.of("m"), identity);
+    }
+
+    /** FT of base model "m" (identity "id") on sentiment/amazon, 2000 records, seed 1, the paper's settings. */
+    static TrainingJob job() {
+        return new TrainingJob(base("id"), "sentiment/amazon", Method.FT, 0, 2000, 1, StudySpec.Training.paper(), null, 0,
+                DType.FLOAT32);
+    }
+
+    /** A base-model cell of model "m" on sentiment/yelp, template 0, 0 shots, varying by {@code i} through the seed. */
     static EvalCell cell(String modelKey, int i) {
-        return new EvalCell(modelKey, "", "m", Path.of("m"), "base", "", 0, 0, 0, "sentiment/yelp", "sentiment", true,
-                0, 0, "paper", 1000 + i, ScoringMode.FIRST_TOKEN, 5, 60, 1024, false, "float32");
+        return new EvalCell(base(modelKey), null, SENTIMENT,
+                new EvalSpec("sentiment/yelp", 0, 0, Sampler.FIRST_K, 1000 + i, ScoringMode.FIRST_TOKEN, 5, 60, 1024, false),
+                DType.FLOAT32);
     }
 
     /** A plan of {@code n} base-model cells over two models, no jobs. */
@@ -56,8 +75,8 @@ final class StudyFixtures {
         metrics.put("macro_f1", 0.5);
         metrics.put("accuracy_ci95", Map.of("lower", accuracy / 2, "upper", Math.min(1, accuracy + 0.1)));
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("dataset", cell.evalDataset());
+        summary.put("dataset", cell.eval().dataset());
         summary.put("metrics", metrics);
-        return new EvalResult(cell.evalSpec(), summary, records);
+        return new EvalResult(cell.eval(), summary, records);
     }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.EvalResult;
-import org.crossgen.report.ResultRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,11 +73,11 @@ class StudyRunnerTest {
         StudyPlan plan = plan(SPEC);
         Path dir = tmp.resolve("study");
         CountingEvaluator ev = new CountingEvaluator(0);
-        StudyRun run = new StudyRunner(dir, StudyRunnerTest::fakeTrain, ev, null, StudyRunner.LEASE).run(plan);
+        StudyRun run = new StudyRunner(new StudyLayout(dir), StudyRunnerTest::fakeTrain, ev, null, StudyRunner.LEASE).run(plan);
         assertEquals(new StudyRun(1, 8, 1, 1, 8, 8, List.of()), run);
         assertTrue(ev.calls.values().stream().allMatch(c -> c.get() == 1));
         String job = plan.jobs().get(0).key();
-        assertTrue(Files.isRegularFile(dir.resolve("models").resolve(job).resolve(StudyRunner.JOB_FILE)));
+        assertTrue(Files.isRegularFile(dir.resolve("models").resolve(job).resolve(StudyLayout.JOB_FILE)));
         assertTrue(Files.isRegularFile(dir.resolve("cells").resolve(plan.cells().get(0).key()).resolve(EvalResult.SUMMARY)));
         // cells reach the evaluator grouped by model, fine-tuned ones with their checkpoint and the base folder
         List<String> order = ev.models.stream().map(ModelRef::key).toList();
@@ -88,7 +87,7 @@ class StudyRunnerTest {
         assertEquals(8, rows(dir).size());
 
         CountingEvaluator again = new CountingEvaluator(0);
-        StudyRun second = new StudyRunner(dir, (j, out) -> { throw new AssertionError("retrained " + j); }, again, null,
+        StudyRun second = new StudyRunner(new StudyLayout(dir), (j, out) -> { throw new AssertionError("retrained " + j); }, again, null,
                 StudyRunner.LEASE).run(plan);
         assertEquals(new StudyRun(0, 0, 1, 1, 8, 8, List.of()), second);
         assertEquals(0, again.total.get());
@@ -99,14 +98,14 @@ class StudyRunnerTest {
         StudyPlan plan = plan(SPEC);
         Path dir = tmp.resolve("study");
         CountingEvaluator first = new CountingEvaluator(3);
-        StudyRun run = new StudyRunner(dir, StudyRunnerTest::fakeTrain, first, null, StudyRunner.LEASE).run(plan);
+        StudyRun run = new StudyRunner(new StudyLayout(dir), StudyRunnerTest::fakeTrain, first, null, StudyRunner.LEASE).run(plan);
         assertEquals(7, run.cellsDone());
         assertEquals(1, run.failures().size());
         assertTrue(run.failures().get(0).endsWith(": IllegalStateException: simulated failure second line"), run.failures()::toString);
         assertFalse(run.complete());
 
         CountingEvaluator second = new CountingEvaluator(0);
-        StudyRun resumed = new StudyRunner(dir, StudyRunnerTest::fakeTrain, second, null, StudyRunner.LEASE).run(plan);
+        StudyRun resumed = new StudyRunner(new StudyLayout(dir), StudyRunnerTest::fakeTrain, second, null, StudyRunner.LEASE).run(plan);
         assertEquals(new StudyRun(0, 1, 1, 1, 8, 8, List.of()), resumed);
         assertEquals(1, second.total.get());
         Set<String> keys = new HashSet<>(first.calls.keySet());
@@ -114,7 +113,7 @@ class StudyRunnerTest {
         assertEquals(8, keys.size());
 
         Path reference = tmp.resolve("reference");
-        new StudyRunner(reference, StudyRunnerTest::fakeTrain, new CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
+        new StudyRunner(new StudyLayout(reference), StudyRunnerTest::fakeTrain, new CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
         assertEquals(rows(reference), rows(dir));
     }
 
@@ -122,16 +121,42 @@ class StudyRunnerTest {
     void cellsOfAFailedJobFailNamingItAndIndependentWorkFinishes() throws Exception {
         StudyPlan plan = plan(SPEC);
         Path dir = tmp.resolve("study");
-        StudyRun run = new StudyRunner(dir, (j, out) -> { throw new java.io.IOException("disk full"); },
+        StudyRun run = new StudyRunner(new StudyLayout(dir), (j, out) -> { throw new java.io.IOException("disk full"); },
                 new CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
         assertEquals(4, run.cellsDone()); // the base model's
         assertEquals(1 + 4, run.failures().size());
         assertEquals("ft sentiment/amazon n=2000 seed=1: IOException: disk full", run.failures().get(0));
         assertEquals(": training job " + plan.jobs().get(0).key() + " failed",
                 run.failures().get(1).substring(run.failures().get(1).indexOf(": ")));
-        try (var models = Files.list(dir.resolve("models"))) {
-            assertEquals(0, models.count(), "no half-written checkpoint left");
+        String job = plan.jobs().get(0).key();
+        try (var models = Files.list(dir.resolve("models"))) { // nothing that looks finished
+            assertEquals(List.of(job + ".partial"), models.map(p -> p.getFileName().toString()).toList());
         }
+    }
+
+    /** A trainer that fails with an exception keeps its checkpoints; the retry (next run) resumes from them. */
+    @Test
+    void aJobThatFailsKeepsItsCheckpointsAndTheRetryResumesFromThem() throws Exception {
+        StudyPlan plan = plan(SPEC);
+        Path dir = tmp.resolve("study");
+        StudyRun failed = new StudyRunner(new StudyLayout(dir), (j, out) -> {
+            Files.createDirectories(out.resolve("run/checkpoints/step-00000050"));
+            Files.writeString(out.resolve("run/checkpoints/step-00000050/trainer_state.json"), "{\"step\": 50}");
+            throw new IllegalStateException("CUDA out of memory at step 51");
+        }, new CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
+        assertEquals(List.of("ft sentiment/amazon n=2000 seed=1: IllegalStateException: CUDA out of memory at step 51"),
+                failed.failures().subList(0, 1));
+
+        List<String> resumedFrom = new ArrayList<>();
+        StudyRun retried = new StudyRunner(new StudyLayout(dir), (j, out) -> {
+            resumedFrom.add(Files.readString(out.resolve("run/checkpoints/step-00000050/trainer_state.json")));
+            fakeTrain(j, out);
+        }, new CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
+        assertEquals(List.of("{\"step\": 50}"), resumedFrom, "the retry saw the failed attempt's checkpoint");
+        assertEquals(new StudyRun(1, 4, 1, 1, 8, 8, List.of()), retried);
+        String job = plan.jobs().get(0).key();
+        assertTrue(Files.isRegularFile(dir.resolve("models").resolve(job).resolve(StudyLayout.JOB_FILE)));
+        assertFalse(Files.exists(dir.resolve("models").resolve(job + ".partial")), "renamed into place once finished");
     }
 
     /** A study killed with kill -9 mid-run and restarted: every cell done exactly once, results as if uninterrupted. */
@@ -159,7 +184,7 @@ class StudyRunnerTest {
         assertTrue(doneBefore.size() >= 2 && doneBefore.size() < 8, "done at kill: " + doneBefore.size());
 
         CountingEvaluator resumed = new CountingEvaluator(0);
-        StudyRun run = new StudyRunner(dir, (j, out) -> { throw new AssertionError("retrained " + j); }, resumed, null,
+        StudyRun run = new StudyRunner(new StudyLayout(dir), (j, out) -> { throw new AssertionError("retrained " + j); }, resumed, null,
                 StudyRunner.LEASE).run(plan);
         assertEquals(8, run.cellsDone(), run::summary);
         assertEquals(List.of(), run.failures());
@@ -169,7 +194,7 @@ class StudyRunnerTest {
         assertEquals(8 - doneBefore.size(), resumed.total.get());
 
         Path reference = tmp.resolve("reference");
-        new StudyRunner(reference, StudyRunnerTest::fakeTrain, new CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
+        new StudyRunner(new StudyLayout(reference), StudyRunnerTest::fakeTrain, new CountingEvaluator(0), null, StudyRunner.LEASE).run(plan);
         assertEquals(rows(reference), rows(dir));
     }
 

@@ -11,6 +11,9 @@ import java.util.Optional;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.prompt.Sampler;
+import org.crossgen.tensor.DType;
+import org.crossgen.train.LrSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,14 +43,14 @@ class StudySpecTest {
         assertEquals(List.of(1L), s.seeds());
         assertEquals(List.of(0, 1), s.templates());
         assertEquals(ScoringMode.FIRST_TOKEN, s.scoring());
-        assertEquals("paper", s.sampler());
+        assertEquals(Sampler.FIRST_K, s.sampler());
         assertEquals(60, s.maxNewTokens());
-        assertEquals("float32", s.dtype());
+        assertEquals(DType.FLOAT32, s.dtype());
         assertEquals(StudySpec.Training.paper(), s.training());
-        assertEquals(new StudySpec.Training(2, 2e-5, 16, "linear", 0, 0, 1024, 0), s.training());
+        assertEquals(new StudySpec.Training(2, 2e-5, 16, LrSchedule.LINEAR, 0, 0, 1024, 0), s.training());
         assertEquals(new StudySpec.Lora(4, 8.0, 0.05, List.of("q_proj", "k_proj")), s.lora());
         assertEquals(new StudySpec.Limits(5, 0, 1024), s.limits());
-        assertEquals(Path.of("runs", "s"), StudySpec.defaultDir(f));
+        assertEquals(Path.of("runs", "s"), StudyLayout.forSpec(f).dir());
     }
 
     @Test
@@ -80,7 +83,7 @@ class StudySpecTest {
         StudySpec s = StudySpec.read(Path.of("examples/study/paper-sentiment.yaml"), REGISTRY, name -> Optional.of(model));
         assertEquals(List.of(2000, 4000, 6000), s.trainSizes());
         assertEquals(18, s.evalSets().size());
-        assertEquals("bfloat16", s.dtype());
+        assertEquals(DType.BFLOAT16, s.dtype());
     }
 
     @Test
@@ -96,7 +99,8 @@ class StudySpecTest {
                 eval_shots: [-1, 5]
                 templates: [0, 2]
                 scoring: best
-                training: {lr: fast, epochs: 0, warmup: 0.1}
+                sampler: papr
+                training: {lr: fast, epochs: 0, warmup: 0.1, schedule: cosh}
                 lora: {dropout: 1.5, targets: [q_proj, w_proj]}
                 limits: {max_length: 50}
                 colour: blue
@@ -109,7 +113,7 @@ class StudySpecTest {
                 at + "models[0]: model folder not found: " + tmp.resolve("nowhere").toAbsolutePath(),
                 at + "models[1]: \"default\" names crossgen's built-in default model, which this build cannot locate; give a model folder",
                 at + "models[2]: not a model folder (no config.json): " + tmp.resolve("nocfg").toAbsolutePath(),
-                at + "methods[2]: unknown method 'lora', known: [base, ft, fticl]",
+                at + "methods[2]: unknown method \"lora\"; known: [base, ft, fticl]",
                 at + "train_datasets[0]: unknown dataset 'sentiment/imdb', known: " + known,
                 at + "train_datasets[1]: sentiment/yelp has no training files; datasets with training files: "
                         + "[summary/xsum, question/socialqa, sentiment/amazon, inference/multinli, detection/paws]",
@@ -121,13 +125,15 @@ class StudySpecTest {
                 at + "templates[1]: task inference has templates 0..1, got 2",
                 at + "templates[1]: task question has templates 0..1, got 2",
                 at + "scoring: unknown scoring mode \"best\"; known: [first-token, loglikelihood, loglikelihood-norm]",
+                at + "sampler: unknown sampler \"papr\"; known: paper, first, random",
                 at + "lora.dropout: must be in [0, 1), got 1.5",
                 at + "lora.targets[1]: unknown projection 'w_proj', known: " + StudySpec.Lora.TARGETS,
                 at + "training.warmup: unknown key, known: " + SpecReader.TRAINING_KEYS,
                 at + "training.epochs: must be >= 1, got 0",
                 at + "training.lr: must be a number, got \"fast\"",
+                at + "training.schedule: unknown lr schedule \"cosh\"; known: [linear, cosine, constant]",
                 at + "limits.max_length: must exceed max_new_tokens (60), got 50"), e.problems());
-        assertTrue(e.getMessage().startsWith(f + ": 21 problems\n  " + at + "colour: unknown key"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ": 23 problems\n  " + at + "colour: unknown key"), e.getMessage());
     }
 
     @Test
@@ -161,5 +167,11 @@ class StudySpecTest {
         Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "- a\n- b\n");
         e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, ModelLocator.NONE));
         assertEquals(List.of(g + ": a study spec is a YAML mapping of settings, known keys: " + SpecReader.KEYS), e.problems());
+        Path folder = java.nio.file.Files.createDirectories(tmp.resolve("specs"));
+        e = assertThrows(StudySpecException.class, () -> StudySpec.read(folder, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(folder + ": study spec is a directory, expected a file"), e.problems());
+        Path missing = tmp.resolve("missing.yaml");
+        e = assertThrows(StudySpecException.class, () -> StudySpec.read(missing, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(missing + ": study spec not found"), e.problems());
     }
 }

@@ -27,7 +27,10 @@ class NativeScopeMemoryTest {
         LlamaConfig c = LlamaConfig.of(2000, 128, 2, 4, 2, 344, false);
         try (LlamaModel model = LlamaModel.random(c, 7, DType.FLOAT32, ComputeDevice.CPU)) {
             model.namedWeights().values().forEach(p -> p.requires_grad_(true));
-            Tensor ids = NativeScope.retain(Tensor.create(new java.util.Random(3).longs(4 * 64, 0, 2000).toArray(), 4, 64));
+            Tensor ids;
+            try (NativeScope scope = NativeScope.open()) {
+                ids = scope.keep(Tensor.create(new java.util.Random(3).longs(4 * 64, 0, 2000).toArray(), 4, 64));
+            }
             long afterWarmup = 0, peakGrowth = 0;
             for (int step = 0; step < 100; step++) {
                 try (NativeScope scope = NativeScope.open()) {

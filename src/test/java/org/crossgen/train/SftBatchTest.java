@@ -46,7 +46,7 @@ class SftBatchTest {
         try (org.crossgen.text.Tokenizer tok = org.crossgen.text.Tokenizer.mistral32k()) {
             var ex = new org.crossgen.prompt.TrainingExample("Review: great film.\nSentiment:", " positive");
             SftExample e = SftExample.encode(ex, tok);
-            var ref = org.crossgen.infer.ContinuationTokens.of(tok, ex.prompt(), ex.target());
+            var ref = org.crossgen.text.ContinuationTokens.of(tok, ex.prompt(), ex.target());
             assertArrayEquals(ref.context(), e.promptIds());
             assertArrayEquals(ref.continuation(), e.targetIds());
             assertEquals(tok.bosId(), e.promptIds()[0]);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.crossgen.data.TaskRegistry;
+import org.crossgen.prompt.Sampler;
 import org.crossgen.text.Tokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class TrainingDataTest {
     void everyExampleFitsTheBudgetAfterInContextTokenization() {
         try (Tokenizer tokenizer = Tokenizer.mistral32k()) {
             for (int shots : new int[] {0, 1}) {
-                TrainingData d = TrainingData.of(TaskRegistry.paper().dataset("summary/xsum"), 2000, 0, shots, "paper", 1, 40, 512, tokenizer);
+                TrainingData d = TrainingData.of(TaskRegistry.paper().dataset("summary/xsum"), 2000, 0, shots, Sampler.FIRST_K, 1, 40, 512, tokenizer);
                 assertEquals(40, d.examples().size());
                 for (int i = 0; i < d.examples().size(); i++) {
                     SftExample e = d.examples().get(i);

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * lookup; the model owns them and frees them on {@link #close}.
  *
  * <p>{@link #forward} maps token ids to logits; generation and scoring live in {@code infer}.
+ *
+ * <p><b>Who owns what.</b> The tensors {@link #forward}, {@link #hidden} and {@link #logits} return
+ * are new and belong to the caller: they attach to the caller's open {@link NativeScope}, which
+ * frees them when it closes (call them inside one, or keep what must outlive it). The weights
+ * {@link #namedWeights} returns belong to the model: valid until {@link #close}, never released
+ * by the caller.
  */
 public final class LlamaModel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LlamaModel.class);
@@ -131,25 +137,27 @@ public final class LlamaModel implements AutoCloseable {
         return new LlamaModel(c, dtype, device, params);
     }
 
-    /** Loads {@code dir} (config.json + safetensors), converting weights to {@code dtype} on {@code device}. */
+    /**
+     * Loads {@code dir} (config.json + safetensors), converting weights to {@code dtype} on
+     * {@code device}. A missing or misshapen weight fails the load, and the weights converted before
+     * it are freed (a model that never loads must not hold memory).
+     */
     public static LlamaModel load(Path dir, DType dtype, ComputeDevice device) throws IOException {
         LlamaConfig c = LlamaConfig.read(dir);
         Map<String, Tensor> raw = CheckpointFiles.read(dir, CheckpointFiles.SINGLE, CheckpointFiles.INDEX);
+        Map<String, Tensor> params = new LinkedHashMap<>();
         try (NativeScope scope = NativeScope.open()) {
             checkLayerCount(dir, c, raw.keySet());
             Map<String, long[]> want = expectedShapes(c);
-            Map<String, Tensor> params = new LinkedHashMap<>();
-            try {
-                convert(dir, c, dtype, device, raw, want, params, scope);
-            } catch (IOException e) {
-                params.values().forEach(NativeScope::release);
-                throw e;
-            }
+            convert(dir, c, dtype, device, raw, want, params, scope);
             List<String> unused = new ArrayList<>(raw.keySet());
             unused.removeAll(want.keySet());
             unused.removeIf(n -> n.endsWith("rotary_emb.inv_freq") || (c.tieWordEmbeddings() && n.equals("lm_head.weight")));
             if (!unused.isEmpty()) log.warn("{}: ignoring {} weights the model does not use, e.g. {}", dir, unused.size(), unused.get(0));
             return new LlamaModel(c, dtype, device, params);
+        } catch (IOException | RuntimeException e) {
+            params.values().forEach(NativeScope::release);
+            throw e;
         } finally {
             raw.values().forEach(NativeScope::release);
         }
@@ -219,7 +227,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Logits for every position.
+     * Logits for every position; the result belongs to the caller's scope.
      *
      * @param ids       (B, T) int64 token ids
      * @param positions (B, T) int64 position ids (for left padding: count only real tokens)
@@ -232,7 +240,7 @@ public final class LlamaModel implements AutoCloseable {
         return logits(hidden(ids, positions, mask, cache));
     }
 
-    /** The final-norm hidden states {@code (B, T, C)}; same arguments as {@link #forward}. */
+    /** The final-norm hidden states {@code (B, T, C)}, belonging to the caller's scope; same arguments as {@link #forward}. */
     public Tensor hidden(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
         if (device.isCuda()) { // inputs built on the CPU follow the model (a no-op when already there)
             var dev = device.device();
@@ -264,7 +272,7 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    /** The output head: hidden states {@code (..., C)} to logits {@code (..., V)}. */
+    /** The output head: hidden states {@code (..., C)} to new logits {@code (..., V)}, belonging to the caller's scope. */
     public Tensor logits(Tensor hidden) {
         return org.bytedeco.pytorch.global.torch.linear(hidden, lmHead);
     }
@@ -281,7 +289,10 @@ public final class LlamaModel implements AutoCloseable {
         return device;
     }
 
-    /** The model's own weights by checkpoint name (no LoRA tensors), in checkpoint order. */
+    /**
+     * The model's own weights by checkpoint name (no LoRA tensors), in checkpoint order. They belong
+     * to the model: valid until {@link #close}; callers read or update them in place, never release them.
+     */
     public Map<String, Tensor> namedWeights() {
         return Collections.unmodifiableMap(params);
     }

@@ -166,7 +166,10 @@ public final class LoraAdapter implements AutoCloseable {
         AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n");
     }
 
-    /** The live adapter tensors under their PEFT names, A before B per layer, in model order. */
+    /**
+     * The live adapter tensors under their PEFT names, A before B per layer, in model order. They
+     * belong to the adapter (valid until it is closed or merged); callers never release them.
+     */
     public Map<String, Tensor> tensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<Linear, LoraWeights> e : layers.entrySet()) {

@@ -15,12 +15,6 @@ import org.crossgen.data.Example;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.prompt.PromptBuilder;
 import org.crossgen.prompt.PromptTemplate;
-import org.crossgen.report.DriftRow;
-import org.crossgen.report.LossCurve;
-import org.crossgen.report.LossPoint;
-import org.crossgen.report.ModelDrift;
-import org.crossgen.report.ReportInput;
-import org.crossgen.report.StudyReport;
 import org.crossgen.files.AtomicFiles;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
@@ -28,80 +22,77 @@ import org.crossgen.text.Tokenizer;
 import org.crossgen.train.MetricsLog;
 
 /**
- * Turns a study folder into its report: result rows from the store, loss curves from each trained
- * model's {@code metrics.jsonl}, and drift (weight change, next-token KL versus the base) measured
- * once per trained model and cached in {@code models/<key>/drift.json}. Writes
- * {@code results.json} (rows, drift, curves: what {@code crossgen report} reads) and {@code report/}.
+ * Collects a study folder's results into {@code results.json}, what its report is made from
+ * ({@link ResultsFile}): result rows from the store, loss curves from each trained model's
+ * {@code metrics.jsonl}, drift (weight change, next-token KL versus the base) measured once per
+ * trained model and cached in {@code models/<key>/drift.json}, and the data warnings of the
+ * study's datasets. Models are loaded here, on the study side; the report only reads rows.
  */
-public final class StudyReporter {
+public final class ResultsExporter {
     /** Held-out prompts for the KL: the first records of every test set, zero-shot, template 0. */
     static final int PROMPTS_PER_SET = 4;
     static final int PROMPT_TOKENS = 96;
-    static final String DRIFT_FILE = "drift.json";
 
-    private final Path dir;
+    /** What {@link #export} wrote: the results, and whether they differ from the file there before. */
+    public record Export(ResultsFile results, boolean changed) {}
+
+    private final StudyLayout layout;
     private final TaskRegistry registry;
     private final ComputeDevice device;
     private final ObjectMapper json = new ObjectMapper();
 
-    public StudyReporter(Path dir, TaskRegistry registry, ComputeDevice device) {
-        this.dir = dir;
+    public ResultsExporter(StudyLayout layout, TaskRegistry registry, ComputeDevice device) {
+        this.layout = layout;
         this.registry = registry;
         this.device = device;
     }
 
-    /** Writes results.json and the report; returns the HTML file. */
-    public Path write(StudyPlan plan) throws IOException {
-        List<org.crossgen.report.ResultRow> rows;
+    /** Measures drift the study lacks and writes {@code results.json} (atomically, and only when it changed). */
+    public Export export(StudyPlan plan) throws IOException {
+        List<ResultRow> rows;
         Set<String> trained;
-        try (ResultStore store = ResultStore.open(dir)) {
+        try (ResultStore store = ResultStore.open(layout.dir())) {
             rows = store.rows();
             trained = store.doneKeys(ResultStore.Table.JOBS);
         }
         List<TrainingJob> done = plan.jobs().stream().filter(j -> trained.contains(j.key())).toList();
-        List<LossCurve> curves = new ArrayList<>();
+        List<LossHistory> curves = new ArrayList<>();
         for (TrainingJob job : done) {
-            Path metrics = dir.resolve("models").resolve(job.key()).resolve("metrics.jsonl");
+            Path metrics = layout.trainingMetrics(job.key());
             if (!Files.exists(metrics)) continue;
             List<LossPoint> points = new ArrayList<>();
             for (double[] p : MetricsLog.losses(metrics)) points.add(new LossPoint((long) p[0], p[1]));
-            curves.add(new LossCurve(job.label(), points));
+            curves.add(new LossHistory(job.label(), points));
         }
-        List<DriftRow> drift = drift(done);
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("results", rows);
-        input.put("drift", drift);
-        input.put("lossCurves", curves);
-        String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(input) + "\n";
-        Path results = dir.resolve(ReportInput.RESULTS_FILE);
-        Path html = dir.resolve("report").resolve("report.html");
-        if (Files.exists(html) && Files.exists(results) && Files.readString(results).equals(text)) return html; // nothing new
-        AtomicFiles.writeString(results, text);
-        ReportInput read = ReportInput.read(dir.resolve(ReportInput.RESULTS_FILE));
-        return StudyReport.of(read.results(), read.drift(), read.lossCurves()).write(dir.resolve("report"));
+        ResultsFile results = new ResultsFile(rows, drift(done), curves,
+                plan.spec() == null ? List.of() : DataWarnings.of(plan.spec(), registry));
+        String text = results.json();
+        Path file = layout.results();
+        boolean changed = !Files.exists(file) || !Files.readString(file).equals(text);
+        if (changed) AtomicFiles.writeString(file, text);
+        return new Export(results, changed);
     }
 
     private List<DriftRow> drift(List<TrainingJob> jobs) throws IOException {
         List<DriftRow> rows = new ArrayList<>();
         Map<Path, List<TrainingJob>> byBase = new LinkedHashMap<>();
-        for (TrainingJob j : jobs) byBase.computeIfAbsent(j.baseDir(), k -> new ArrayList<>()).add(j);
+        for (TrainingJob j : jobs) byBase.computeIfAbsent(j.base().dir(), k -> new ArrayList<>()).add(j);
         for (Map.Entry<Path, List<TrainingJob>> e : byBase.entrySet()) {
             List<TrainingJob> missing = new ArrayList<>();
             for (TrainingJob j : e.getValue()) {
-                Path cached = dir.resolve("models").resolve(j.key()).resolve(DRIFT_FILE);
+                Path cached = layout.drift(j.key());
                 if (Files.exists(cached)) rows.addAll(json.readValue(cached.toFile(), new TypeReference<List<DriftRow>>() {}));
                 else missing.add(j);
             }
             if (missing.isEmpty()) continue;
             List<long[]> prompts;
             try (Tokenizer tokenizer = Tokenizer.load(e.getKey())) {
-                prompts = ModelDrift.promptIds(tokenizer, heldOutPrompts(), PROMPT_TOKENS);
+                prompts = DriftMeter.promptIds(tokenizer, heldOutPrompts(), PROMPT_TOKENS);
             }
-            try (ModelDrift d = ModelDrift.against(missing.get(0).baseModel(), e.getKey(), prompts, 8, DType.FLOAT32, device)) {
+            try (DriftMeter d = DriftMeter.against(missing.get(0).base().name(), e.getKey(), prompts, 8, DType.FLOAT32, device)) {
                 for (TrainingJob j : missing) {
-                    Path model = dir.resolve("models").resolve(j.key());
-                    List<DriftRow> measured = d.measure(model, j.method(), j.trainDataset(), j.trainSize(), j.trainShots(), j.seed());
-                    AtomicFiles.writeString(model.resolve(DRIFT_FILE), json.writeValueAsString(measured));
+                    List<DriftRow> measured = d.measure(layout.model(j.key()), j);
+                    AtomicFiles.writeString(layout.drift(j.key()), json.writeValueAsString(measured));
                     rows.addAll(measured);
                 }
             }

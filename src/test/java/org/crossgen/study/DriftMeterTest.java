@@ -1,4 +1,4 @@
-package org.crossgen.report;
+package org.crossgen.study;
 
 import static org.bytedeco.pytorch.global.torch.randn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ModelDrift} on stories260k against a copy whose layer 2 got Gaussian noise. */
-class ModelDriftTest {
+/** {@link DriftMeter} on stories260k against a copy whose layer 2 got Gaussian noise. */
+class DriftMeterTest {
     private static final String PERTURBED = "model.layers.2.mlp.up_proj.weight";
     @TempDir static Path dir;
     static Path perturbed;
@@ -68,9 +68,11 @@ class ModelDriftTest {
     }
 
     private static List<DriftRow> measure(Path ft, int batchSize) throws IOException {
-        try (ModelDrift drift = ModelDrift.against("stories260k", TestResources.stories260k(), prompts(), batchSize,
+        try (DriftMeter drift = DriftMeter.against("stories260k", TestResources.stories260k(), prompts(), batchSize,
                 DType.FLOAT32, ComputeDevice.CPU)) {
-            return drift.measure(ft, "ft", "summary/xsum", 100, 0, 3);
+            TrainingJob job = new TrainingJob(new BaseModel("stories260k", TestResources.stories260k(), "id"), "summary/xsum",
+                    Method.FT, 0, 100, 3, StudySpec.Training.paper(), null, 0, DType.FLOAT32);
+            return drift.measure(ft, job);
         }
     }
 
@@ -91,7 +93,7 @@ class ModelDriftTest {
         double all = value(rows, DriftRow.RELATIVE_CHANGE, DriftRow.ALL);
         assertTrue(all > 0 && all < layer2, () -> "all-weights change " + all + " must be in (0, layer.2 = " + layer2 + ")");
         DriftRow first = rows.get(0);
-        assertEquals(List.of("stories260k", "ft", "summary/xsum", 100, 0, 3L),
+        assertEquals(List.of("stories260k", Method.FT, "summary/xsum", 100, 0, 3L),
                 List.of(first.baseModel(), first.method(), first.trainDataset(), first.trainSize(), first.trainShots(), first.seed()));
     }
 
@@ -117,7 +119,7 @@ class ModelDriftTest {
     @Test
     void textPromptsAreEncodedWithBosAndCut() {
         try (Tokenizer tok = Tokenizer.mistral32k()) {
-            List<long[]> ids = ModelDrift.promptIds(tok, List.of("Once upon a time there was a little dog", "Hi"), 4);
+            List<long[]> ids = DriftMeter.promptIds(tok, List.of("Once upon a time there was a little dog", "Hi"), 4);
             assertEquals(4, ids.get(0).length);
             assertEquals(tok.bosId(), ids.get(0)[0]);
             assertEquals(List.of(tok.bosId()), List.of(ids.get(1)[0]));
@@ -127,9 +129,9 @@ class ModelDriftTest {
 
     @Test
     void partNamesFollowCheckpointNames() {
-        assertEquals("layer.12", ModelDrift.partOf("model.layers.12.self_attn.q_proj.weight"));
-        assertEquals("embed", ModelDrift.partOf("model.embed_tokens.weight"));
-        assertEquals("head", ModelDrift.partOf("model.norm.weight"));
-        assertEquals("head", ModelDrift.partOf("lm_head.weight"));
+        assertEquals("layer.12", DriftMeter.partOf("model.layers.12.self_attn.q_proj.weight"));
+        assertEquals("embed", DriftMeter.partOf("model.embed_tokens.weight"));
+        assertEquals("head", DriftMeter.partOf("model.norm.weight"));
+        assertEquals("head", DriftMeter.partOf("lm_head.weight"));
     }
 }

@@ -1,4 +1,4 @@
-package org.crossgen.report;
+package org.crossgen.study;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,27 +10,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.crossgen.files.AtomicFiles;
 
 /**
- * What a report is made from, read from exported JSON: either an array of {@link ResultRow}
- * objects, or an object {@code {"results": [...], "drift": [...], "lossCurves": [...]}} (drift and
- * loss curves optional). A missing or null {@code ciLower}/{@code ciUpper} means no interval; NaN
- * literals are accepted.
+ * Everything a report is made from: a study's result rows, drift rows, loss curves and the data
+ * warnings of its datasets. A study writes it as {@code results.json} ({@link ResultsExporter});
+ * {@code crossgen report} reads it, or any file holding an array of {@link ResultRow} objects, or an
+ * object {@code {"results": [...], "drift": [...], "lossCurves": [...], "dataWarnings": [...]}}
+ * (all but the results optional). A missing or null {@code ciLower}/{@code ciUpper} means no
+ * interval; NaN literals are accepted.
+ *
+ * @param dataWarnings one line per dataset problem that did not stop the study (e.g. a
+ *                     demonstration that is also a test record)
  */
-public record ReportInput(List<ResultRow> results, List<DriftRow> drift, List<LossCurve> lossCurves) {
-    /** The file a study folder's results are read from until the report reads the results store. */
-    public static final String RESULTS_FILE = "results.json";
-
+public record ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<LossHistory> lossCurves, List<String> dataWarnings) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
 
-    public ReportInput {
+    public ResultsFile {
         results = List.copyOf(results);
         drift = List.copyOf(drift);
         lossCurves = List.copyOf(lossCurves);
+        dataWarnings = List.copyOf(dataWarnings);
+    }
+
+    /** Result rows alone. */
+    public static ResultsFile of(List<ResultRow> results) {
+        return new ResultsFile(results, List.of(), List.of(), List.of());
+    }
+
+    /** This file's JSON text, as {@link #write} writes it. */
+    public String json() throws IOException {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n";
+    }
+
+    /** Writes {@code file} atomically. */
+    public void write(Path file) throws IOException {
+        AtomicFiles.writeString(file, json());
     }
 
     /** Reads {@code file}; errors name the file, the array and the record index. */
-    public static ReportInput read(Path file) throws IOException {
+    public static ResultsFile read(Path file) throws IOException {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -38,13 +57,15 @@ public record ReportInput(List<ResultRow> results, List<DriftRow> drift, List<Lo
             throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null) throw new IOException(file + ": empty file; expected an array of result rows or an object with \"results\"");
-        if (root.isArray()) return new ReportInput(records(file, "results", root, ResultRow.class), List.of(), List.of());
+        if (root.isArray()) return of(records(file, "results", root, ResultRow.class));
         if (!root.isObject() || !root.has("results")) {
-            throw new IOException(file + ": expected an array of result rows or an object with \"results\" (and optional \"drift\", \"lossCurves\")");
+            throw new IOException(file + ": expected an array of result rows or an object with \"results\" (and optional \"drift\", "
+                    + "\"lossCurves\", \"dataWarnings\")");
         }
-        return new ReportInput(records(file, "results", root.get("results"), ResultRow.class),
+        return new ResultsFile(records(file, "results", root.get("results"), ResultRow.class),
                 records(file, "drift", root.path("drift"), DriftRow.class),
-                records(file, "lossCurves", root.path("lossCurves"), LossCurve.class));
+                records(file, "lossCurves", root.path("lossCurves"), LossHistory.class),
+                records(file, "dataWarnings", root.path("dataWarnings"), String.class));
     }
 
     private static <T> List<T> records(Path file, String field, JsonNode array, Class<T> type) throws IOException {
@@ -70,8 +91,8 @@ public record ReportInput(List<ResultRow> results, List<DriftRow> drift, List<Lo
         return out;
     }
 
-    /** A study folder's {@value #RESULTS_FILE}, or the JSON file itself. */
-    public static Path resultsFile(Path dirOrFile) {
-        return Files.isDirectory(dirOrFile) ? dirOrFile.resolve(RESULTS_FILE) : dirOrFile;
+    /** A study folder's {@code results.json}, or the JSON file itself. */
+    public static Path in(Path dirOrFile) {
+        return Files.isDirectory(dirOrFile) ? new StudyLayout(dirOrFile).results() : dirOrFile;
     }
 }

@@ -1,12 +1,12 @@
-package org.crossgen.report;
+package org.crossgen.study;
 
 /**
- * One measure of how far a fine-tuned model moved from its base model (see {@link ModelDrift}).
- * The study stores these next to its {@link ResultRow}s; the report joins the two on the model's
+ * One measure of how far a fine-tuned model moved from its base model (see {@link DriftMeter}).
+ * The study writes these next to its {@link ResultRow}s; the report joins the two on the model's
  * identity (base model, method, training set and size, k, seed).
  *
  * @param baseModel    id of the base model, as in {@link ResultRow#baseModel}
- * @param method       {@code ft} or {@code fticl}
+ * @param method       FT or FTICL
  * @param trainDataset training dataset id ({@code sentiment/amazon})
  * @param trainSize    training records
  * @param trainShots   FTICL's k (0 for FT)
@@ -18,7 +18,7 @@ package org.crossgen.report;
  *                     KL(p_base ‖ p_ft) in nats per predicted token
  * @param n            parameters in the part, or token positions averaged over for KL
  */
-public record DriftRow(String baseModel, String method, String trainDataset, int trainSize, int trainShots, long seed,
+public record DriftRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
                        String measure, String part, double value, long n) {
     public static final String RELATIVE_CHANGE = "relative_change";
     public static final String KL = "kl";
@@ -28,7 +28,7 @@ public record DriftRow(String baseModel, String method, String trainDataset, int
     public static final String NEXT_TOKEN = "next_token";
 
     public DriftRow {
-        if (!method.equals("ft") && !method.equals("fticl")) {
+        if (method == null || !method.fineTuned()) {
             throw new IllegalArgumentException("drift is measured for fine-tuned models: method must be ft or fticl, got " + method);
         }
         if (!measure.equals(RELATIVE_CHANGE) && !measure.equals(KL)) {

@@ -1,4 +1,4 @@
-package org.crossgen.report;
+package org.crossgen.study;
 
 import static org.bytedeco.pytorch.global.torch.log_softmax;
 
@@ -30,15 +30,17 @@ import org.crossgen.text.Tokenizer;
  *       held-out prompt (the distribution of the token after each prefix).</li>
  * </ul>
  *
- * <p>The base model is loaded once and compared with each fine-tuned folder in turn:
+ * <p>This is the study side of the drift analysis: it loads models and writes {@link DriftRow}s
+ * ({@link ResultsExporter} caches them per trained model), and the report only reads the rows.
+ * The base model is loaded once and compared with each fine-tuned folder in turn:
  *
  * <pre>{@code
- * try (ModelDrift drift = ModelDrift.against("llama-7b", baseDir, prompts, 8, DType.BFLOAT16, device)) {
- *     store.addDrift(drift.measure(ftDir, "fticl", "sentiment/amazon", 4000, 4, 1));
+ * try (DriftMeter meter = DriftMeter.against("llama-7b", baseDir, prompts, 8, DType.BFLOAT16, device)) {
+ *     List<DriftRow> rows = meter.measure(layout.model(job.key()), job);
  * }
  * }</pre>
  */
-public final class ModelDrift implements AutoCloseable {
+public final class DriftMeter implements AutoCloseable {
     private final String baseModelId;
     private final LlamaModel base;
     private final List<long[]> prompts;
@@ -46,7 +48,7 @@ public final class ModelDrift implements AutoCloseable {
     private final DType dtype;
     private final ComputeDevice device;
 
-    private ModelDrift(String baseModelId, LlamaModel base, List<long[]> prompts, int batchSize, DType dtype, ComputeDevice device) {
+    private DriftMeter(String baseModelId, LlamaModel base, List<long[]> prompts, int batchSize, DType dtype, ComputeDevice device) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         for (int i = 0; i < prompts.size(); i++) {
             if (prompts.get(i).length == 0) throw new IllegalArgumentException("held-out prompt " + i + " has no tokens");
@@ -66,9 +68,9 @@ public final class ModelDrift implements AutoCloseable {
      * @param prompts     held-out prompts as token ids (BOS included), each at least one token
      * @param batchSize   prompts per forward pass
      */
-    public static ModelDrift against(String baseModelId, Path baseDir, List<long[]> prompts, int batchSize,
+    public static DriftMeter against(String baseModelId, Path baseDir, List<long[]> prompts, int batchSize,
                                      DType dtype, ComputeDevice device) throws IOException {
-        return new ModelDrift(baseModelId, LlamaModel.load(baseDir, dtype, device), prompts, batchSize, dtype, device);
+        return new DriftMeter(baseModelId, LlamaModel.load(baseDir, dtype, device), prompts, batchSize, dtype, device);
     }
 
     /**
@@ -86,25 +88,27 @@ public final class ModelDrift implements AutoCloseable {
     }
 
     /**
-     * Loads the fine-tuned model in {@code ftDir} (same architecture as the base) and measures it:
-     * one {@link DriftRow#RELATIVE_CHANGE} row per part and one {@link DriftRow#KL} row (omitted
-     * when there are no held-out prompts).
+     * Loads the model {@code job} trained, from {@code ftDir} (same architecture as the base), and
+     * measures it: one {@link DriftRow#RELATIVE_CHANGE} row per part and one {@link DriftRow#KL}
+     * row (omitted when there are no held-out prompts).
      */
-    public List<DriftRow> measure(Path ftDir, String method, String trainDataset, int trainSize, int trainShots, long seed)
-            throws IOException {
+    public List<DriftRow> measure(Path ftDir, TrainingJob job) throws IOException {
         try (LlamaModel ft = LlamaModel.load(ftDir, dtype, device)) {
             List<DriftRow> rows = new ArrayList<>();
             for (PartChange c : relativeChange(base, ft).values()) {
-                rows.add(new DriftRow(baseModelId, method, trainDataset, trainSize, trainShots, seed,
-                        DriftRow.RELATIVE_CHANGE, c.part(), c.relative(), c.parameters()));
+                rows.add(row(job, DriftRow.RELATIVE_CHANGE, c.part(), c.relative(), c.parameters()));
             }
             if (!prompts.isEmpty()) {
                 MeanKl kl = meanKl(base, ft, prompts, batchSize);
-                rows.add(new DriftRow(baseModelId, method, trainDataset, trainSize, trainShots, seed,
-                        DriftRow.KL, DriftRow.NEXT_TOKEN, kl.mean(), kl.positions()));
+                rows.add(row(job, DriftRow.KL, DriftRow.NEXT_TOKEN, kl.mean(), kl.positions()));
             }
             return rows;
         }
+    }
+
+    private DriftRow row(TrainingJob job, String measure, String part, double value, long n) {
+        return new DriftRow(baseModelId, job.method(), job.trainDataset(), job.trainSize(), job.trainShots(), job.seed(),
+                measure, part, value, n);
     }
 
     /** The relative change of one part. */

@@ -1,12 +1,12 @@
-package org.crossgen.report;
+package org.crossgen.study;
 
 /**
  * One number of a study: a model (the base, or the base fine-tuned on one training set) evaluated
- * on one test set under one prompt setting. The study's results store yields these; the report
- * only reads them.
+ * on one test set under one prompt setting. The results store yields these ({@link ResultStore#rows()});
+ * the report is made from them and nothing else.
  *
  * @param baseModel    id of the base model (a folder name or path)
- * @param method       {@code base}, {@code ft} or {@code fticl}
+ * @param method       how the model came to be (base, FT, FTICL)
  * @param trainDataset training dataset id ({@code sentiment/amazon}); empty for the base model
  * @param trainSize    training records (0 for the base model)
  * @param trainShots   demonstrations prepended to each training prompt (FTICL's k; 0 otherwise)
@@ -21,15 +21,13 @@ package org.crossgen.report;
  * @param ciUpper      upper end (NaN if none)
  * @param n            evaluated records
  */
-public record ResultRow(String baseModel, String method, String trainDataset, int trainSize, int trainShots, long seed,
+public record ResultRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
                         String evalDataset, String evalTask, int template, int shots, String metric,
                         double value, double ciLower, double ciUpper, int n) {
     public ResultRow {
-        if (!method.equals("base") && !method.equals("ft") && !method.equals("fticl")) {
-            throw new IllegalArgumentException("method must be base, ft or fticl, got " + method);
-        }
-        if (method.equals("base") != trainDataset.isEmpty()) {
-            throw new IllegalArgumentException("the base model has no training set and a fine-tuned one has one: " + method + " / \"" + trainDataset + "\"");
+        if (method == null) throw new IllegalArgumentException("method is missing; known: base, ft, fticl");
+        if (method.fineTuned() == trainDataset.isEmpty()) {
+            throw new IllegalArgumentException("the base model has no training set and a fine-tuned one has one: " + method.id() + " / \"" + trainDataset + "\"");
         }
     }
 

@@ -1,4 +1,4 @@
-package org.crossgen.report;
+package org.crossgen.study;
 
 /** The training loss at one optimizer step. */
 public record LossPoint(long step, double loss) {}

@@ -1,4 +1,4 @@
-package org.crossgen.study;
+package org.crossgen.files;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +10,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * SHA-256 identities of study parts. {@link #sha256(String...)} hashes a list of strings
- * unambiguously (each part is length-prefixed, so ("ab","c") and ("a","bc") differ), which makes a
- * key depend on nothing but the values given: the same on every run and machine.
+ * SHA-256 content identities, the one place crossgen computes them. {@link #sha256(String...)}
+ * hashes a list of strings unambiguously (each part is length-prefixed, so ("ab","c") and
+ * ("a","bc") differ), which makes a key depend on nothing but the values given: the same on
+ * every run and machine. {@link #sha256Text} is the plain hash of one text (what {@code sha256sum}
+ * prints for it), {@link #sha256(Path)} that of a file's bytes.
  */
 public final class ContentHash {
     private ContentHash() {}
@@ -26,6 +28,11 @@ public final class ContentHash {
             md.update(b);
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Hex SHA-256 of the UTF-8 bytes of {@code text}, nothing added. */
+    public static String sha256Text(String text) {
+        return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Hex SHA-256 of a file's bytes. */

@@ -1,7 +1,6 @@
-package org.crossgen.infer;
+package org.crossgen.text;
 
 import java.util.Arrays;
-import org.crossgen.text.Tokenizer;
 
 /**
  * Context and continuation token ids, split as lm-evaluation-harness splits them: trailing spaces
