@@ -10,7 +10,6 @@ import org.crossgen.data.TaskRegistry;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
 import org.crossgen.files.FileTrees;
 import org.crossgen.text.Tokenizer;
 import org.crossgen.train.SftRun;
@@ -53,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = trainOptions.config();
         Path base = modelOptions.modelDir();
         try (Tokenizer tokenizer = TextRequests.tokenizer(modelOptions);
-             LlamaModel model = LlamaModel.load(base, DType.FLOAT32, ComputeDevice.parse(modelOptions.device))) {
+             LlamaModel model = LlamaModel.load(base, config.precision().weights, ComputeDevice.parse(modelOptions.device))) {
             TrainingData data = TrainingData.of(ds, size, template, shots, sampler, config.seed(), limit, config.maxLength(), tokenizer);
             if (data.truncated() > 0) root.err().println(data.truncated() + " of " + data.examples().size() + " prompts were truncated to " + config.maxLength() + " tokens");
             TrainResult result;

@@ -39,8 +39,9 @@ public final class SftJobTrainer implements Trainer {
     public void train(TrainingJob job, Path outDir) throws Exception {
         StudySpec.Training t = job.training();
         Path work = outDir.resolve("run");
+        Precision precision = Precision.forDType("dtype", DType.parse(job.dtype()));
         try (Tokenizer tokenizer = Tokenizer.load(job.baseDir());
-             LlamaModel model = LlamaModel.load(job.baseDir(), DType.FLOAT32, device)) {
+             LlamaModel model = LlamaModel.load(job.baseDir(), precision.weights, device)) {
             TrainingData data = TrainingData.of(registry.dataset(job.trainDataset()), job.trainSize(), t.template(),
                     job.trainShots(), "paper", job.seed(), job.trainRecords(), t.maxLength(), tokenizer);
             TrainConfig config = config(job, data.examples().size());
@@ -77,7 +78,7 @@ public final class SftJobTrainer implements Trainer {
         return TrainConfig.builder().epochs(t.epochs()).learningRate(t.lr()).schedule(LrSchedule.parse(t.schedule()))
                 .warmupSteps(Math.round(t.warmupRatio() * steps)).weightDecay(t.weightDecay())
                 .microBatchSize(micro).gradientAccumulation(t.batchSize() / micro).maxLength(t.maxLength())
-                .precision(job.dtype().equals("bfloat16") ? Precision.BF16 : Precision.FP32).seed(job.seed())
+                .precision(Precision.forDType("dtype", DType.parse(job.dtype()))).seed(job.seed())
                 .checkpointEvery(50).lora(l == null ? null : new LoraConfig(l.r(), l.alpha(), l.dropout(), l.targets()))
                 .build();
     }

@@ -25,7 +25,8 @@ public final class TrainingBench {
     public static Result measure(LlamaModel model, TrainConfig config, List<SftExample> examples,
                                  int warmupSteps, int timedSteps) throws IOException {
         if (timedSteps < 1) throw new IllegalArgumentException("timedSteps must be >= 1, got " + timedSteps);
-        try (SftRun run = new SftRun(model, examples, config, null)) {
+        SftRun run = new SftRun(model, examples, config, null);
+        try (run) {
             run.setUp();
             long t0 = System.nanoTime();
             for (int i = 0; i < warmupSteps; i++) run.trainStep(t0);
@@ -38,9 +39,10 @@ public final class TrainingBench {
                 secs[i] = (System.nanoTime() - s) / 1e9;
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            if (run.adapter() != null) run.adapter().close();
             Arrays.sort(secs);
             return new Result(tokens / wall, secs[timedSteps / 2], timedSteps, (double) tokens / timedSteps);
+        } finally {
+            if (run.adapter() != null) run.adapter().close();   // after the run: it detaches the adapter from the model
         }
     }
 }
