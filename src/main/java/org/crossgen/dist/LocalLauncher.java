@@ -20,7 +20,8 @@ import java.util.Map;
  * child JVMs running the same main class and arguments, each with {@code RANK}, {@code WORLD_SIZE},
  * {@code LOCAL_RANK}, {@code MASTER_ADDR=127.0.0.1} and a free {@code MASTER_PORT} (see
  * {@link RankEnvironment}). Rank 0's output goes to this process's streams as it is; the other
- * ranks' lines are prefixed {@code [rank N] } and go to standard error.
+ * ranks' lines are prefixed {@code [rank N] } and go to standard error. Unless set, each rank gets
+ * {@code CROSSGEN_THREADS} = cores / N intra-op threads, so the ranks do not oversubscribe the CPU.
  *
  * <p>When a rank fails, the others get {@link #GRACE} to report their own error (their
  * collectives fail as soon as the dead rank's sockets close) and are then stopped; the outcome
@@ -59,6 +60,9 @@ public final class LocalLauncher {
         try {
             for (int r = 0; r < nproc; r++) {
                 ProcessBuilder pb = new ProcessBuilder(command(mainClass, args));
+                if (!pb.environment().containsKey("CROSSGEN_THREADS")) {   // the ranks share the cores (torchrun sets OMP_NUM_THREADS alike)
+                    pb.environment().put("CROSSGEN_THREADS", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / nproc)));
+                }
                 pb.environment().putAll(extraEnv);
                 pb.environment().putAll(new RankEnvironment(r, nproc, r, "127.0.0.1", port).toEnvironment());
                 Process p = pb.start();

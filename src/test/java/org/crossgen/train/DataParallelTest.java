@@ -8,17 +8,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.crossgen.dist.LocalLauncher;
 import org.crossgen.model.CheckpointFiles;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraAdapter;
-import org.crossgen.tensor.NativeScope;
-import org.crossgen.tensor.SafetensorsReader;
-import org.crossgen.tensor.Tensors;
 import org.crossgen.tensor.Torch;
+import org.crossgen.testing.WeightFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +35,12 @@ class DataParallelTest {
     @TempDir Path tmp;
 
     @Test
-    void twoRanksEqualOneRankAndShardedEqualsPlain() throws Exception {
+    void twoRanksEqualOneRankShardedEqualsPlainAndResumeIsExact() throws Exception {
         Path ranks = tmp.resolve("ranks");
-        launch(ranks, 0, "full0:full:0", "full1:full:1", "full2:full:2", "lora0:lora:0", "lora2:lora:2");
+        // the last run stops both ranks (exit 3) after its step-1 checkpoint
+        LocalLauncher.Outcome stopped = launch(ranks, 3, "full0:full:0", "full1:full:1", "full2:full:2", "lora0:lora:0", "lora2:lora:2",
+                "resumed:full:2:stopAt=1");
+        assertTrue(stopped.message().startsWith("rank "), stopped.message());
         Map<String, float[]> full = oneRank("full", tmp.resolve("one-full")), lora = oneRank("lora", tmp.resolve("one-lora"));
         assertClose("full, 2 ranks vs 1", full, weights(ranks.resolve("full0"), "full"));
         assertClose("full, ZeRO-1 vs plain data parallel", weights(ranks.resolve("full0"), "full"), weights(ranks.resolve("full1"), "full"));
@@ -50,27 +50,18 @@ class DataParallelTest {
         assertEquals(List.of("optimizer-00000-of-00002.safetensors", "optimizer-00001-of-00002.safetensors"),
                 optimizerFiles(ranks.resolve("full2/checkpoints/step-00000003")));
         assertEquals(List.of("optimizer.safetensors"), optimizerFiles(ranks.resolve("full0/checkpoints/step-00000003")));
-    }
 
-    @Test
-    void resumeOnTwoRanksEqualsAnUninterruptedRunAndOneRankReshards() throws Exception {
-        Path ranks = tmp.resolve("ranks");
-        launch(ranks, 0, "straight:full:2");
-        LocalLauncher.Outcome stopped = launch(ranks, 3, "resumed:full:2:stopAt=1");
-        assertTrue(stopped.message().startsWith("rank "), stopped.message());
         Path first = ranks.resolve("resumed/checkpoints/step-00000001");
-        assertTrue(Files.isDirectory(first) && Checkpoint.list(ranks.resolve("resumed/checkpoints")).size() == 1,
-                "the stopped run should leave exactly its step-1 checkpoint");
+        assertEquals(List.of(first), Checkpoint.list(ranks.resolve("resumed/checkpoints")), "the stopped run leaves its step-1 checkpoint only");
         Path one = tmp.resolve("one/checkpoints/step-00000001");
         Files.createDirectories(one);
         try (var files = Files.list(first)) {
             for (Path f : files.toList()) Files.copy(f, one.resolve(f.getFileName()));
         }
-
         launch(ranks, 0, "resumed:full:2:resume");
         String file = CheckpointFiles.SINGLE;
-        assertEquals(-1L, Files.mismatch(ranks.resolve("straight/final/" + file), ranks.resolve("resumed/final/" + file)),
-                "2 ranks stopped after step 1 and resumed on 2 ranks: final weights differ from the uninterrupted run");
+        assertEquals(-1L, Files.mismatch(ranks.resolve("full2/final/" + file), ranks.resolve("resumed/final/" + file)),
+                "ZeRO-2 on 2 ranks stopped after step 1 and resumed on 2 ranks: final weights differ from the uninterrupted run");
 
         int threads = org.bytedeco.pytorch.global.torch.get_num_threads();
         Torch.threads(1);   // as the ranks
@@ -83,7 +74,7 @@ class DataParallelTest {
             Torch.threads(threads);
         }
         assertClose("ZeRO-2 checkpoint of 2 ranks resumed on 1 rank vs uninterrupted 2 ranks",
-                weights(ranks.resolve("straight"), "full"), weights(tmp.resolve("one"), "full"));
+                weights(ranks.resolve("full2"), "full"), weights(tmp.resolve("one"), "full"));
     }
 
     /** Runs {@link RankChild} as 2 ranks; expects {@code exitCode}. */
@@ -115,37 +106,12 @@ class DataParallelTest {
 
     /** The final weights of a run folder (the model, or the LoRA adapter), by name. */
     static Map<String, float[]> weights(Path run, String mode) throws IOException {
-        Path file = run.resolve("final").resolve(mode.equals("lora") ? LoraAdapter.WEIGHTS_FILE : CheckpointFiles.SINGLE);
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (SafetensorsReader r = SafetensorsReader.open(file); NativeScope scope = NativeScope.open()) {
-            for (String name : r.infos().keySet()) {
-                var t = r.tensor(name);
-                out.put(name, Tensors.toFloats(t));
-                NativeScope.release(t);
-            }
-        }
-        return out;
+        return WeightFiles.read(run.resolve("final").resolve(mode.equals("lora") ? LoraAdapter.WEIGHTS_FILE : CheckpointFiles.SINGLE));
     }
 
     /** Each tensor within 1e-6 of its own largest element. */
     static void assertClose(String what, Map<String, float[]> want, Map<String, float[]> got) {
-        assertEquals(want.keySet(), got.keySet(), what + ": tensor names");
-        double worst = 0;
-        String where = "";
-        for (String name : want.keySet()) {
-            float[] a = want.get(name), b = got.get(name);
-            double scale = 1e-30, diff = 0;
-            for (int i = 0; i < a.length; i++) {
-                scale = Math.max(scale, Math.abs(a[i]));
-                diff = Math.max(diff, Math.abs(a[i] - b[i]));
-            }
-            if (diff / scale >= worst) {
-                worst = diff / scale;
-                where = name;
-            }
-        }
-        System.out.printf("%s: worst max|dW|/max|W| = %.2e (%s)%n", what, worst, where);
-        assertTrue(worst <= 1e-6, what + ": weights differ by " + worst + " relative (tolerance 1e-6) in " + where);
+        WeightFiles.assertClose(what, want, got, 1e-6);
     }
 
     private static List<String> optimizerFiles(Path dir) throws IOException {
