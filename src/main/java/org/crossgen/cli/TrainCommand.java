@@ -15,6 +15,7 @@ import org.crossgen.progress.ProgressBar;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.train.DeviceMemory;
 import org.crossgen.train.FineTuning;
+import org.crossgen.train.MemoryCheck;
 import org.crossgen.train.MemoryPlan;
 import org.crossgen.train.TrainConfig;
 import org.crossgen.train.TrainingListener;
@@ -55,6 +56,10 @@ final class TrainCommand implements Callable<Integer> {
             + "(GB = GiB, as GPU makers count); default: the device's.") String gpuMemory;
     @Option(names = "--dry-run", description = "Print the memory plan per rank and exit; reads only config.json.") boolean dryRun;
     @Option(names = "--json", description = "With --dry-run: the plan as JSON.") boolean json;
+    @Option(names = "--measure", description = "With --dry-run: also train 2 steps of a random model of the config on random tokens "
+            + "on --device and report the measured peak beside the plan.") boolean measure;
+    @Option(names = "--layers", paramLabel = "N", description = "With --dry-run: plan (and measure) the config with N decoder layers, "
+            + "e.g. a 7B shape that fits a small GPU.") Integer layers;
 
     @Override
     public Integer call() throws Exception {
@@ -107,8 +112,11 @@ final class TrainCommand implements Callable<Integer> {
     private int printPlan(TrainConfig config, int world, long limit) throws Exception {
         Path dir = modelOptions.modelDir();
         LlamaConfig model = LlamaConfig.read(dir);
+        if (layers != null) model = MemoryCheck.withLayers(model, layers);
         MemoryPlan plan = MemoryPlan.of(model, config, world);
         ComputeDevice device = ComputeDevice.parse(modelOptions.device);
+        if (measure && world > 1) throw new IllegalArgumentException("--measure runs one rank; drop --nproc (ZeRO slices can be planned, not measured here)");
+        MemoryCheck.Result measured = measure ? MemoryCheck.run(model, config, device, 2) : null;
         String source = limit > 0 ? "--gpu-memory" : device + "'s memory";
         long against = limit > 0 ? limit : DeviceMemory.totalBytes(device);
         if (json) {
@@ -119,15 +127,22 @@ final class TrainCommand implements Callable<Integer> {
             j.put("activation_checkpointing", config.activationCheckpointing());
             j.put("micro_batch", config.microBatchSize());
             j.put("max_length", config.maxLength());
+            j.put("layers", model.numLayers());
             if (plan.peak() > against) {
                 var fixes = j.putArray("fixes");
                 MemoryPlan.fixes(model, config, world, against).forEach(fixes::add);
             }
+            if (measured != null) {
+                j.put("measured_device", device.toString());
+                j.put("measured_peak_bytes", measured.measured());
+                j.put("planned_bytes_without_runtime", measured.planned());
+            }
             root.out().println(j.toPrettyString());
             return 0;
         }
-        root.out().printf("memory plan per rank: %s (%,d parameters, %,d trainable), %s, %d rank(s)%s, activation checkpointing %s, "
-                        + "micro-batch %d x %d tokens%n", dir, plan.parameters(), plan.trainable(), config.precision().spelling(), world,
+        root.out().printf("memory plan per rank: %s%s (%,d parameters, %,d trainable), %s, %d rank(s)%s, activation checkpointing %s, "
+                        + "micro-batch %d x %d tokens%n", dir, layers != null ? " with " + layers + " layers" : "", plan.parameters(),
+                plan.trainable(), config.precision().spelling(), world,
                 world > 1 ? ", ZeRO " + config.sharding().stage : "", config.activationCheckpointing() ? "on" : "off",
                 config.microBatchSize(), config.maxLength());
         root.out().print(plan.table(source, against));
@@ -135,6 +150,11 @@ final class TrainCommand implements Callable<Integer> {
         if (plan.peak() > against) {
             List<String> fixes = MemoryPlan.fixes(model, config, world, against);
             root.out().println(fixes.isEmpty() ? "nothing tried makes it fit" : "options that would make it fit: " + String.join("; or ", fixes));
+        }
+        if (measured != null) {
+            root.out().printf(java.util.Locale.ROOT, "measured on %s (random weights and tokens, 2 steps): peak %.2f GiB above the baseline; "
+                    + "plan without the runtime allowance %.2f GiB (measured/plan %.2f)%n", device, measured.measured() / (double) (1L << 30),
+                    measured.planned() / (double) (1L << 30), measured.measured() / (double) measured.planned());
         }
         return 0;
     }

@@ -62,7 +62,8 @@ public final class Collectives implements AutoCloseable {
      * rendezvous, then builds the process group for {@code device}'s kind (Gloo for CPU, NCCL for CUDA).
      */
     public static Collectives connect(RankEnvironment env, ComputeDevice device, Duration timeout) {
-        if (!env.distributed()) return single(device);
+        // CROSSGEN_PROCESS_GROUP=1 builds a real group even for one rank (the GPU check's 1-rank NCCL group)
+        if (!env.distributed() && !"1".equals(System.getenv("CROSSGEN_PROCESS_GROUP"))) return single(device);
         Torch.init();
         String where = "rank " + env.rank() + " of " + env.worldSize();
         TCPStore store;
@@ -78,7 +79,7 @@ public final class Collectives implements AutoCloseable {
             throw new CollectiveException(where + ": rendezvous at " + env.masterAddr() + ":" + env.masterPort() + " failed within "
                     + timeout.toSeconds() + " s (is every rank started, and is the port free on rank 0's host?): " + e.getMessage(), e);
         }
-        Backend backend = device.isCuda() ? nccl(store, env, timeout) : gloo(store, env, timeout);
+        Backend backend = device.isCuda() ? nccl(store, env, device, timeout) : gloo(store, env, timeout);
         log.info("{}: {} process group up (master {}:{}, timeout {} s)", where, device.isCuda() ? "NCCL" : "Gloo",
                 env.masterAddr(), env.masterPort(), timeout.toSeconds());
         return new Collectives(env, device, store, backend, timeout);
@@ -99,8 +100,10 @@ public final class Collectives implements AutoCloseable {
         }
     }
 
-    private static Backend nccl(TCPStore store, RankEnvironment env, Duration timeout) {
+    private static Backend nccl(TCPStore store, RankEnvironment env, ComputeDevice device, Duration timeout) {
         try {
+            String name = device.name();   // NCCL binds its communicator to the current CUDA device
+            org.bytedeco.pytorch.global.torch_cuda.set_device((byte) (name.contains(":") ? Integer.parseInt(name.substring(5)) : 0));
             var o = new org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options();
             o.timeout(new Milliseconds(timeout.toMillis()));
             return new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store, env.rank(), env.worldSize(), o);
@@ -127,6 +130,11 @@ public final class Collectives implements AutoCloseable {
 
     public RankEnvironment environment() {
         return env;
+    }
+
+    /** True when a process group exists (several ranks, or one forced by {@code CROSSGEN_PROCESS_GROUP=1}). */
+    public boolean hasProcessGroup() {
+        return backend != null;
     }
 
     /** Sums {@code t} over all ranks, in place. */

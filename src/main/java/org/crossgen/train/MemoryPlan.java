@@ -21,8 +21,8 @@ import org.crossgen.model.llama.LoraConfig;
  * that flash attention saves, the o-projection input and the residual sum (9 x hidden), and the
  * MLP's gate, up, SiLU and product (4 x intermediate); with LoRA, each adapted input's dropout copy.
  * Checkpointing keeps one hidden-sized input per layer instead, and recomputes one layer at a time.
- * The loss head holds the target positions' logits, their float32 log-probabilities and gradients,
- * sized for every position of the micro-batch being a target (an upper bound). Measured against
+ * The loss head holds the target positions' float32 log-probabilities and two (N, V) gradients
+ * during its backward, sized for every position of the micro-batch being a target (an upper bound). Measured against
  * this estimate: {@code docs/training.md}.
  *
  * @param parameters     weights of the model
@@ -81,7 +81,8 @@ public record MemoryPlan(long parameters, long trainable, int worldSize, long we
         };
         int act = p == Precision.FP32 ? 4 : 2;
         long residual = tokens * hidden * (p == Precision.BF16 ? 2 : 4);     // one (B, T, C) tensor of the residual stream
-        long head = tokens * model.vocabSize() * (act + 8);                 // logits, fp32 log-probabilities and their gradient
+        // the backward of the loss: fp32 log-probabilities, the NLL's dense gradient and log_softmax's (+ its bf16 cast)
+        long head = tokens * model.vocabSize() * (act == 4 ? 12 : 14);
         long gradsInFlight = 3 * tokens * hidden * 4;                        // the backward's (B, T, C) gradients at a layer boundary
         long activations, workspace;
         if (c.activationCheckpointing()) {

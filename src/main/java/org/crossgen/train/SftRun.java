@@ -304,17 +304,26 @@ public final class SftRun implements AutoCloseable {
     private double backward(SftBatch b, long targets) {
         try (NativeScope scope = NativeScope.open()) {
             Batch in = Batch.of(b, model);
-            if (!config.activationCheckpointing()) {
-                Tensor sum = lossSum(in);
-                sum.div(new Scalar((double) targets)).backward();
-                return sum.item_double();
-            }
+            if (!config.activationCheckpointing()) return backward(hidden(in), in, targets);
             try (CheckpointedForward f = new CheckpointedForward(model, config.precision().autocast)) {
-                Tensor sum = lossFromHidden(f.hidden(in.ids, in.positions), in);
-                sum.div(new Scalar((double) targets)).backward();
+                double sum = backward(f.hidden(in.ids, in.positions), in, targets);
                 f.backward();   // recomputes each decoder layer, last first
-                return sum.item_double();
+                return sum;
             }
+        }
+    }
+
+    /** The loss's backward from the final hidden states {@code h}; returns the summed loss. */
+    private double backward(Tensor h, Batch in, long targets) {
+        Tensor sum;
+        try (NativeScope head = NativeScope.open()) {   // frees the (N, V) logits before the backward: autograd keeps only the log-probabilities
+            sum = head.keep(lossFromHidden(h, in));
+        }
+        try {
+            sum.div(new Scalar((double) targets)).backward();
+            return sum.item_double();
+        } finally {
+            NativeScope.release(sum);
         }
     }
 
@@ -335,15 +344,14 @@ public final class SftRun implements AutoCloseable {
      * the prompt's logits.
      */
     Tensor targetLossSum(SftBatch b) {
-        return lossSum(Batch.of(b, model));
+        Batch in = Batch.of(b, model);
+        return lossFromHidden(hidden(in), in);
     }
 
-    private Tensor lossSum(Batch in) {
-        Tensor h;
+    private Tensor hidden(Batch in) {
         try (Autocast ac = Autocast.open(config.precision().autocast, model.device())) {
-            h = model.hidden(in.ids, in.positions, null, null);                                        // (B, T, C)
+            return model.hidden(in.ids, in.positions, null, null);                                     // (B, T, C)
         }
-        return lossFromHidden(h, in);
     }
 
     private Tensor lossFromHidden(Tensor h, Batch in) {
