@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * too).
  */
 class LayeringTest {
-    static final List<String> ORDER = List.of("files", "progress", "tensor", "text", "model", "data", "prompt", "train",
+    static final List<String> ORDER = List.of("files", "progress", "tensor", "dist", "text", "model", "data", "prompt", "train",
             "infer", "metrics", "eval", "study", "report", "bench", "cli");
 
     /** The report is made from result rows: it may not load models, tokenize, train or run a model. */

@@ -49,7 +49,12 @@ public final class TrainBench {
     private void report(String name, LlamaModel model, TrainConfig full, TrainConfig lora, List<SftExample> examples) throws IOException {
         model.prepareForTraining(true);
         TrainingBench.Result f = TrainingBench.measure(model, full, examples, 1, steps);
-        out.printf("%-28s %,12d params  full FT %8.1f tokens/s (%.2f s/step)%n", name, model.parameterCount(), f.tokensPerS(), f.medianStepS());
+        out.printf("%-28s %,12d params  full FT %8.1f tokens/s (%.2f s/step), peak +%,d MB%n", name, model.parameterCount(), f.tokensPerS(),
+                f.medianStepS(), f.peakBytes() >> 20);
+        out.flush();
+        TrainingBench.Result c = TrainingBench.measure(model, full.toBuilder().activationCheckpointing(true).build(), examples, 1, steps);
+        out.printf("%-28s %12s          + activation checkpointing %7.1f tokens/s (%.2fx), peak +%,d MB (%.2fx)%n", "", "", c.tokensPerS(),
+                c.tokensPerS() / f.tokensPerS(), c.peakBytes() >> 20, (double) c.peakBytes() / f.peakBytes());
         out.flush();
         TrainingBench.Result l = TrainingBench.measure(model, lora, examples, 1, steps);
         out.printf("%-28s %12s          LoRA r=8 %7.1f tokens/s (%.2f s/step, %.2fx full FT)%n", "", "", l.tokensPerS(), l.medianStepS(),

@@ -8,7 +8,6 @@ import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
 import org.crossgen.files.FileTrees;
 import org.crossgen.text.Tokenizer;
 import org.crossgen.train.PretrainCorpus;
@@ -51,7 +50,7 @@ final class PretrainCommand implements Callable<Integer> {
         if (limitDocs > 0 && limitDocs < docs.size()) docs = docs.subList(0, limitDocs);
         var config = trainOptions.config();
         try (Tokenizer tokenizer = Tokenizer.mistral32k();
-             LlamaModel model = LlamaModel.random(shape(shape, tokenizer.vocabSize()), config.seed(), DType.FLOAT32, ComputeDevice.CPU)) {
+             LlamaModel model = LlamaModel.random(shape(shape, tokenizer.vocabSize()), config.seed(), config.precision().weights, ComputeDevice.CPU)) {
             List<SftExample> examples = PretrainCorpus.encode(docs, tokenizer, config.maxLength());
             root.err().printf("pretraining %,d parameters on %,d documents (%,d tokens)%n", model.parameterCount(), examples.size(),
                     examples.stream().mapToLong(SftExample::length).sum());

@@ -1,23 +1,25 @@
 package org.crossgen.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
-import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.dist.Collectives;
+import org.crossgen.dist.LocalLauncher;
+import org.crossgen.dist.RankEnvironment;
+import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
-import org.crossgen.files.FileTrees;
-import org.crossgen.text.Tokenizer;
-import org.crossgen.train.SftRun;
+import org.crossgen.train.DeviceMemory;
+import org.crossgen.train.FineTuning;
+import org.crossgen.train.MemoryCheck;
+import org.crossgen.train.MemoryPlan;
 import org.crossgen.train.TrainConfig;
-import org.crossgen.train.TrainResult;
-import org.crossgen.train.TrainingData;
+import org.crossgen.train.TrainingListener;
 import org.crossgen.train.TrainingProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,13 +29,15 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Fine-tune a model on one training set, plainly (ft) or with k demonstrations in every prompt (fticl).",
                 "The output folder is a Hugging Face checkpoint (or a PEFT adapter with --lora) plus run_card.json,",
-                "metrics.jsonl, loss.png and checkpoints/ (for --resume)."})
+                "metrics.jsonl, loss.png and checkpoints/ (for --resume). --nproc N trains on N data-parallel ranks;",
+                "under torchrun or srun the ranks come from RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS (docs/gpu.md).",
+                "--dry-run prints the memory plan from config.json alone."})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
     @Mixin ModelOptions modelOptions;
     @Mixin TrainOptions trainOptions;
 
-    @Option(names = "--dataset", required = true, paramLabel = "TASK/NAME", description = "Training dataset, e.g. sentiment/amazon.") String dataset;
+    @Option(names = "--dataset", paramLabel = "TASK/NAME", description = "Training dataset, e.g. sentiment/amazon.") String dataset;
     @Option(names = "--size", defaultValue = "2000", description = "Training file size: 2000, 4000 or 6000 where it exists.") int size;
     @Option(names = "--method", defaultValue = "ft", description = "ft or fticl.") String method;
     @Option(names = "--shots", defaultValue = "0", description = "FTICL demonstrations per training prompt.") int shots;
@@ -41,47 +45,132 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sampler", defaultValue = "paper", description = "paper (first k) or random.") Sampler sampler;
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N records only (0 = all).") int limit;
     @Option(names = "--merge", description = "With --lora: also write the merged full model to OUT/merged.") boolean merge;
-    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.") boolean resume;
-    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out (on any number of ranks).") boolean resume;
+    @Option(names = "--out", paramLabel = "DIR") Path out;
+    @Option(names = "--nproc", defaultValue = "1", paramLabel = "N",
+            description = "Start N data-parallel ranks on this machine (one per GPU with --device cuda), like torchrun. Default: ${DEFAULT-VALUE}.")
+    int nproc;
+    @Option(names = "--dist-timeout", defaultValue = "600", paramLabel = "SECONDS",
+            description = "A rank waiting longer than this for the others (rendezvous, a collective) fails. Default: ${DEFAULT-VALUE}.")
+    long distTimeout;
+    @Option(names = "--gpu-memory", paramLabel = "SIZE", description = "Memory per rank the plan must fit, e.g. 80GB or 40GiB "
+            + "(GB = GiB, as GPU makers count); default: the device's.") String gpuMemory;
+    @Option(names = "--dry-run", description = "Print the memory plan per rank and exit; reads only config.json.") boolean dryRun;
+    @Option(names = "--json", description = "With --dry-run: the plan as JSON.") boolean json;
+    @Option(names = "--measure", description = "With --dry-run: also train 2 steps of a random model of the config on random tokens "
+            + "on --device and report the measured peak beside the plan.") boolean measure;
+    @Option(names = "--layers", paramLabel = "N", description = "With --dry-run: plan (and measure) the config with N decoder layers, "
+            + "e.g. a 7B shape that fits a small GPU.") Integer layers;
 
     @Override
     public Integer call() throws Exception {
+        TrainConfig config = trainOptions.config();
+        RankEnvironment env = RankEnvironment.current();
+        int world = env.distributed() ? env.worldSize() : nproc;
+        long memoryLimit = gpuMemory == null ? 0 : parseBytes("--gpu-memory", gpuMemory);
+        if (dryRun) return printPlan(config, world, memoryLimit);
+        if (dataset == null) throw new IllegalArgumentException("--dataset TASK/NAME is required");
+        if (out == null) throw new IllegalArgumentException("--out DIR is required");
         if (!method.equals("ft") && !method.equals("fticl")) throw new IllegalArgumentException("--method must be ft or fticl, got " + method);
         if (method.equals("ft") && shots != 0) throw new IllegalArgumentException("--method ft trains without demonstrations; use --method fticl --shots " + shots);
         if (method.equals("fticl") && shots == 0) throw new IllegalArgumentException("--method fticl needs --shots K > 0");
+        if (merge && config.lora() == null) throw new IllegalArgumentException("--merge needs --lora");
         Dataset ds = TaskRegistry.paper().dataset(dataset);
         if (!ds.train().containsKey(size)) throw new IllegalArgumentException(dataset + " has no training file of size " + size + "; sizes: " + ds.train().keySet());
-        TrainConfig config = trainOptions.config();
+        if (nproc > 1 && !env.distributed()) return launchRanks();
+
+        ComputeDevice device = FineTuning.rankDevice(ComputeDevice.parse(modelOptions.device), env);
         Path base = modelOptions.modelDir();
-        try (Tokenizer tokenizer = TextRequests.tokenizer(modelOptions);
-             LlamaModel model = LlamaModel.load(base, DType.FLOAT32, ComputeDevice.parse(modelOptions.device))) {
-            TrainingData data = TrainingData.of(ds, size, template, shots, sampler, config.seed(), limit, config.maxLength(), tokenizer);
-            if (data.truncated() > 0) root.err().println(data.truncated() + " of " + data.examples().size() + " prompts were truncated to " + config.maxLength() + " tokens");
-            TrainResult result;
-            try (SftRun run = new SftRun(model, data.examples(), config, out); ProgressBar bar = ProgressBar.forConsole("train " + dataset, 0, false)) {
-                run.baseModelName(base.toString()).listener(new TrainingProgress(bar));
-                if (resume) run.resume();
-                else run.setUp();
-                result = run.train();
-                if (run.adapter() != null && merge) {
-                    run.adapter().merge();
-                    model.save(out.resolve("merged"));
-                    copyTokenizer(base, out.resolve("merged"));
-                }
-                if (run.adapter() != null) run.adapter().close();
+        var job = new FineTuning.Job(base, base.toString(), ds, size, template, shots, sampler, config.seed(), limit, config);
+        try (Collectives group = Collectives.connect(env, device, Duration.ofSeconds(distTimeout));
+             ProgressBar bar = ProgressBar.forConsole("train " + dataset, 0, false)) {
+            TrainingListener progress = group.isMain() ? new TrainingProgress(bar) : TrainingListener.NONE;
+            FineTuning.Outcome o = new FineTuning(device, group, progress, memoryLimit).run(job, out, out, resume,
+                    merge ? FineTuning.LoraOutput.ADAPTER_AND_MERGED : FineTuning.LoraOutput.ADAPTER);
+            if (group.isMain()) {
+                if (o.truncated() > 0) root.err().println(o.truncated() + " of " + o.examples() + " prompts were truncated to " + config.maxLength() + " tokens");
+                var r = o.result();
+                root.out().printf("trained %d steps%s, final loss %.4f, %.0f tokens/s, %.1f s -> %s%n", r.steps(),
+                        group.worldSize() > 1 ? " on " + group.worldSize() + " ranks" : "", r.finalLoss(), r.tokensPerS(), r.wallS(), out);
             }
-            FileTrees.moveContents(result.output(), out); // the output folder itself is the checkpoint
-            copyTokenizer(base, out);
-            root.out().printf("trained %d steps, final loss %.4f, %.0f tokens/s, %.1f s -> %s%n", result.steps(), result.finalLoss(),
-                    result.tokensPerS(), result.wallS(), out);
         }
         return 0;
     }
 
+    /** The base model's tokenizer files into a saved model folder. */
+    static void copyTokenizer(Path from, Path to) throws java.io.IOException {
+        FineTuning.copyTokenizerFiles(from, to);
+    }
 
-    static void copyTokenizer(Path from, Path to) throws IOException {
-        for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-            if (Files.exists(from.resolve(f))) Files.copy(from.resolve(f), to.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    /** {@code --nproc N}: this process becomes the launcher of N ranks, each running this same command line. */
+    private int launchRanks() throws Exception {
+        List<String> args = root.spec.commandLine().getParseResult().originalArgs();
+        LocalLauncher.Outcome o = new LocalLauncher(nproc, root.out(), root.err()).run(CrossgenCommand.class.getName(), args, Map.of());
+        if (o.exitCode() != 0) throw new IllegalStateException("training on " + nproc + " ranks failed: " + o.message());
+        return 0;
+    }
+
+    private int printPlan(TrainConfig config, int world, long limit) throws Exception {
+        Path dir = modelOptions.modelDir();
+        LlamaConfig model = LlamaConfig.read(dir);
+        if (layers != null) model = MemoryCheck.withLayers(model, layers);
+        MemoryPlan plan = MemoryPlan.of(model, config, world);
+        ComputeDevice device = ComputeDevice.parse(modelOptions.device);
+        if (measure && world > 1) throw new IllegalArgumentException("--measure runs one rank; drop --nproc (ZeRO slices can be planned, not measured here)");
+        MemoryCheck.Result measured = measure ? MemoryCheck.run(model, config, device, 2) : null;
+        String source = limit > 0 ? "--gpu-memory" : device + "'s memory";
+        long against = limit > 0 ? limit : DeviceMemory.totalBytes(device);
+        if (json) {
+            var j = plan.toJson(source, against);
+            j.put("model", dir.toString());
+            j.put("precision", config.precision().spelling());
+            j.put("zero_stage", config.sharding().stage);
+            j.put("activation_checkpointing", config.activationCheckpointing());
+            j.put("micro_batch", config.microBatchSize());
+            j.put("max_length", config.maxLength());
+            j.put("layers", model.numLayers());
+            if (plan.peak() > against) {
+                var fixes = j.putArray("fixes");
+                MemoryPlan.fixes(model, config, world, against).forEach(fixes::add);
+            }
+            if (measured != null) {
+                j.put("measured_device", device.toString());
+                j.put("measured_peak_bytes", measured.measured());
+                j.put("planned_bytes_without_runtime", measured.planned());
+            }
+            root.out().println(j.toPrettyString());
+            return 0;
         }
+        root.out().printf("memory plan per rank: %s%s (%,d parameters, %,d trainable), %s, %d rank(s)%s, activation checkpointing %s, "
+                        + "micro-batch %d x %d tokens%n", dir, layers != null ? " with " + layers + " layers" : "", plan.parameters(),
+                plan.trainable(), config.precision().spelling(), world,
+                world > 1 ? ", ZeRO " + config.sharding().stage : "", config.activationCheckpointing() ? "on" : "off",
+                config.microBatchSize(), config.maxLength());
+        root.out().print(plan.table(source, against));
+        root.out().flush();
+        if (plan.peak() > against) {
+            List<String> fixes = MemoryPlan.fixes(model, config, world, against);
+            root.out().println(fixes.isEmpty() ? "nothing tried makes it fit" : "options that would make it fit: " + String.join("; or ", fixes));
+        }
+        if (measured != null) {
+            root.out().printf(java.util.Locale.ROOT, "measured on %s (random weights and tokens, 2 steps): peak %.2f GiB above the baseline; "
+                    + "plan without the runtime allowance %.2f GiB (measured/plan %.2f)%n", device, measured.measured() / (double) (1L << 30),
+                    measured.planned() / (double) (1L << 30), measured.measured() / (double) measured.planned());
+        }
+        return 0;
+    }
+
+    /** {@code 80GB}, {@code 40GiB}, {@code 81920MiB}, {@code 80G}, {@code 80} (GiB): bytes. GB and MB count in powers of two, as GPU makers do. */
+    static long parseBytes(String option, String text) {
+        var m = java.util.regex.Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(gib|gb|g|mib|mb|m|tib|tb|t)?\\s*").matcher(text);
+        if (!m.matches()) throw new IllegalArgumentException(option + " " + text + ": expected a size like 80GB, 40GiB or 81920MiB");
+        double v = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "g" : m.group(2).toLowerCase(java.util.Locale.ROOT).substring(0, 1);
+        int shift = switch (unit) {
+            case "t" -> 40;
+            case "m" -> 20;
+            default -> 30;
+        };
+        return (long) (v * (1L << shift));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.crossgen.model.llama.LoraConfig;
 import org.crossgen.train.LrSchedule;
 import org.crossgen.train.Precision;
+import org.crossgen.train.Sharding;
 import org.crossgen.train.TrainConfig;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,13 @@ final class TrainOptions {
     @Option(names = "--batch-size", defaultValue = "16", description = "Effective batch (examples per optimizer step).") int batch;
     @Option(names = "--micro-batch", defaultValue = "4", description = "Examples per forward pass; accumulation = batch / micro.") int micro;
     @Option(names = "--max-length", defaultValue = "1024", description = "Tokens per example (prompts are fitted to it).") int maxLength;
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 or bf16 (autocast, fp32 master weights).") String precision;
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
+            description = "fp32; bf16 (bf16 weights and gradients, fp32 master weights and AdamW state, as DeepSpeed); "
+                    + "bf16-autocast (fp32 weights, bf16 matmuls). Default: ${DEFAULT-VALUE}.") String precision;
+    @Option(names = "--activation-checkpointing", description = "Recompute each decoder layer in the backward pass: "
+            + "activation memory of one layer instead of all, for about a third more compute.") boolean activationCheckpointing;
+    @Option(names = "--zero", defaultValue = "0", paramLabel = "STAGE", description = "With several ranks: 0 (plain data parallel), "
+            + "1 (shard fp32 master weights and AdamW state) or 2 (also reduce-scatter gradients). Default: ${DEFAULT-VALUE}.") String zero;
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "Optimizer steps between checkpoints (0 = only at the end).") long checkpointEvery;
     @Option(names = "--lora", paramLabel = "r=8[,alpha=16,dropout=0.05,targets=q_proj+v_proj]",
@@ -30,8 +37,9 @@ final class TrainOptions {
         if (batch % micro != 0) throw new IllegalArgumentException("--batch-size " + batch + " must be a multiple of --micro-batch " + micro);
         return TrainConfig.builder().epochs(epochs).learningRate(lr).schedule(LrSchedule.parse(schedule)).warmupSteps(warmup)
                 .weightDecay(weightDecay).microBatchSize(micro).gradientAccumulation(batch / micro).maxLength(maxLength)
-                .precision(Precision.valueOf(precision.toUpperCase(java.util.Locale.ROOT))).seed(seed)
-                .checkpointEvery(checkpointEvery).lora(lora == null ? null : parseLora(lora)).build();
+                .precision(Precision.parse("--precision", precision)).seed(seed)
+                .checkpointEvery(checkpointEvery).lora(lora == null ? null : parseLora(lora))
+                .activationCheckpointing(activationCheckpointing).sharding(Sharding.parse("--zero", zero)).build();
     }
 
     /** {@code r=8,alpha=16,dropout=0.05,targets=q_proj+v_proj}; unset keys take PEFT's defaults. */

@@ -1,25 +1,21 @@
 package org.crossgen.study;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
-import org.crossgen.model.llama.LlamaModel;
-import org.crossgen.model.llama.LoraConfig;
+import org.crossgen.dist.Collectives;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.files.FileTrees;
+import org.crossgen.model.llama.LoraConfig;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
-import org.crossgen.text.Tokenizer;
+import org.crossgen.train.FineTuning;
 import org.crossgen.train.Precision;
-import org.crossgen.train.SftRun;
 import org.crossgen.train.TrainConfig;
-import org.crossgen.train.TrainResult;
-import org.crossgen.train.TrainingData;
 import org.crossgen.train.TrainingListener;
 
 /**
- * The study's {@link Trainer}: fine-tunes the job's base model with {@link SftRun} and leaves a
+ * The study's {@link Trainer}: fine-tunes the job's base model with {@link FineTuning} and leaves a
  * plain Hugging Face checkpoint in the output folder (a LoRA adapter is merged into the weights,
  * and kept under {@code adapter/}), with the tokenizer files, {@code metrics.jsonl} and
  * {@code run_card.json}, so the evaluator loads every model the same way.
@@ -39,32 +35,14 @@ public final class SftJobTrainer implements Trainer {
     public void train(TrainingJob job, Path outDir) throws Exception {
         StudySpec.Training t = job.training();
         Path work = outDir.resolve("run");
-        try (Tokenizer tokenizer = Tokenizer.load(job.base().dir());
-             LlamaModel model = LlamaModel.load(job.base().dir(), DType.FLOAT32, device)) {
-            TrainingData data = TrainingData.of(registry.dataset(job.trainDataset()), job.trainSize(), t.template(),
-                    job.trainShots(), Sampler.FIRST_K, job.seed(), job.trainRecords(), t.maxLength(), tokenizer);
-            TrainConfig config = config(job, data.examples().size());
-            TrainResult result;
-            try (SftRun run = new SftRun(model, data.examples(), config, work)) {
-                run.baseModelName(job.base().name()).listener(listener);
-                run.resume(); // continues a run interrupted in this folder, or starts fresh
-                result = run.train();
-                if (run.adapter() != null) {
-                    try (var adapter = run.adapter()) {
-                        adapter.merge();
-                    }
-                    model.save(outDir);
-                    FileTrees.moveContents(result.output(), outDir.resolve("adapter"));
-                } else {
-                    FileTrees.moveContents(result.output(), outDir);
-                }
-            }
-        }
-        for (String f : new String[] {"metrics.jsonl", "run_card.json", "loss.png"}) {
-            if (Files.exists(work.resolve(f))) Files.copy(work.resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-            if (Files.exists(job.base().dir().resolve(f))) Files.copy(job.base().dir().resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        Dataset dataset = registry.dataset(job.trainDataset());
+        int records = dataset.trainExamples(job.trainSize()).size();   // one training example per record
+        int examples = job.trainRecords() > 0 ? Math.min(job.trainRecords(), records) : records;
+        var spec = new FineTuning.Job(job.base().dir(), job.base().name(), dataset, job.trainSize(), t.template(), job.trainShots(), Sampler.FIRST_K,
+                job.seed(), job.trainRecords(), config(job, examples));
+        try (Collectives single = Collectives.single(device)) {
+            // resume: continues a run interrupted in this folder, or starts fresh
+            new FineTuning(device, single, listener, 0).run(spec, work, outDir, true, FineTuning.LoraOutput.MERGED);
         }
         FileTrees.delete(work); // checkpoints and optimizer state are not needed once the job is done
     }
@@ -77,7 +55,7 @@ public final class SftJobTrainer implements Trainer {
         return TrainConfig.builder().epochs(t.epochs()).learningRate(t.lr()).schedule(t.schedule())
                 .warmupSteps(Math.round(t.warmupRatio() * steps)).weightDecay(t.weightDecay())
                 .microBatchSize(micro).gradientAccumulation(t.batchSize() / micro).maxLength(t.maxLength())
-                .precision(job.dtype() == DType.BFLOAT16 ? Precision.BF16 : Precision.FP32).seed(job.seed())
+                .precision(Precision.forDType("dtype", job.dtype())).seed(job.seed())
                 .checkpointEvery(50).lora(l == null ? null : new LoraConfig(l.r(), l.alpha(), l.dropout(), l.targets()))
                 .build();
     }

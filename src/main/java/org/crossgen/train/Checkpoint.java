@@ -18,25 +18,22 @@ import org.crossgen.files.InputFiles;
  * The checkpoint folders of a run, {@code <out>/checkpoints/step-NNNNNNNN/}, each holding
  * <ul>
  *   <li>the trainable weights: {@code config.json + model.safetensors} (full fine-tuning) or
- *       {@code adapter_config.json + adapter_model.safetensors} (LoRA, PEFT layout);</li>
- *   <li>{@code optimizer.safetensors}: AdamW's {@code exp_avg/<name>} and {@code exp_avg_sq/<name>} (fp32);</li>
- *   <li>{@code trainer_state.json}: step, epoch, step in epoch, AdamW's step count, data hash and
- *       the config. Data order and dropout need no saved RNG: both are re-derived from the seed
- *       (data order from {@code (seed, epoch)}, libtorch's generator reseeded from {@code (seed, step)}).</li>
+ *       {@code adapter_config.json + adapter_model.safetensors} (LoRA, PEFT layout), written by rank 0;</li>
+ *   <li>the optimizer state ({@link OptimizerFiles}): {@code optimizer.safetensors} from rank 0, or
+ *       with ZeRO one {@code optimizer-RRRRR-of-WWWWW.safetensors} per rank;</li>
+ *   <li>{@code trainer_state.json}: step, epoch, step in epoch, AdamW's step count, world size,
+ *       data hash and the config. Data order and dropout need no saved RNG: both are re-derived
+ *       from the seed (data order from {@code (seed, epoch)}, libtorch's generator reseeded from
+ *       {@code (seed, step, micro-batch)}).</li>
  * </ul>
- * A checkpoint is written into {@code .tmp-step-NNNNNNNN} and renamed when complete, so a folder
- * named {@code step-*} is always whole; a kill mid-write leaves only a temp folder, which the next
- * start deletes.
+ * A checkpoint is written into {@code .tmp-step-NNNNNNNN} ({@link #begin}) and renamed when every
+ * rank has written its part ({@link #commit}), so a folder named {@code step-*} is always whole; a
+ * kill mid-write leaves only a temp folder, which the next start deletes.
  */
 final class Checkpoint {
     static final String STATE = "trainer_state.json";
     static final String OPTIMIZER = "optimizer.safetensors";
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
-
-    /** Writes one folder's files into {@code tmp}. */
-    interface Contents {
-        void writeTo(Path tmp) throws IOException;
-    }
 
     private Checkpoint() {}
 
@@ -44,15 +41,24 @@ final class Checkpoint {
         return root.resolve(String.format("step-%08d", step));
     }
 
-    /** Writes a complete checkpoint for {@code step} (replacing one at the same step) and returns its folder. */
-    static Path write(Path root, long step, Contents contents) throws IOException {
-        Path target = folder(root, step);
-        Path tmp = root.resolve(".tmp-" + target.getFileName());
+    /** The temp folder a checkpoint for {@code step} is written into. */
+    static Path temp(Path root, long step) {
+        return root.resolve(".tmp-" + folder(root, step).getFileName());
+    }
+
+    /** Creates an empty temp folder for {@code step} (deleting a half-written one) and returns it. */
+    static Path begin(Path root, long step) throws IOException {
+        Path tmp = temp(root, step);
         FileTrees.delete(tmp);
         Files.createDirectories(tmp);
-        contents.writeTo(tmp);
+        return tmp;
+    }
+
+    /** Renames the complete temp folder of {@code step} to its final name (replacing one at the same step). */
+    static Path commit(Path root, long step) throws IOException {
+        Path target = folder(root, step);
         FileTrees.delete(target);
-        AtomicFiles.moveAtomically(tmp, target);
+        AtomicFiles.moveAtomically(temp(root, step), target);
         return target;
     }
 

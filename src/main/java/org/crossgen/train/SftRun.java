@@ -1,10 +1,6 @@
 package org.crossgen.train;
 
-import static org.bytedeco.pytorch.global.torch.clear_cache;
-import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
-import static org.bytedeco.pytorch.global.torch.set_autocast_dtype;
-import static org.bytedeco.pytorch.global.torch.set_autocast_enabled;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,14 +23,15 @@ import org.bytedeco.pytorch.LossReduction;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.kSum;
-import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.crossgen.dist.Collectives;
+import org.crossgen.files.AtomicFiles;
 import org.crossgen.model.CheckpointFiles;
+import org.crossgen.model.llama.CheckpointedForward;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraAdapter;
-import org.crossgen.files.AtomicFiles;
+import org.crossgen.tensor.Autocast;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.SafetensorsReader;
 import org.crossgen.tensor.SafetensorsWriter;
@@ -44,13 +41,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One supervised fine-tuning run (FT or FTICL; the difference is in the prompts), full or LoRA.
- * Reads top to bottom: {@link #setUp()} (or {@link #resume()}) builds the trainable parameters,
- * the optimizer and the output files; {@link #train()} is the loop.
+ * One supervised fine-tuning run (FT or FTICL; the difference is in the prompts), full or LoRA,
+ * on one rank or as one of N data-parallel ranks. Reads top to bottom: {@link #setUp()} (or
+ * {@link #resume()}) builds the trainable parameters, the optimizer and the output files;
+ * {@link #train()} is the loop.
  *
  * <pre>{@code
- * try (LlamaModel model = LlamaModel.load(dir, DType.FLOAT32, device);
- *      SftRun run = new SftRun(model, examples, TrainConfig.builder().seed(1).build(), out)) {
+ * try (LlamaModel model = LlamaModel.load(dir, cfg.precision().weights, device);
+ *      SftRun run = new SftRun(model, examples, cfg, out)) {
  *     run.setUp();                       // or run.resume() after a crash
  *     TrainResult r = run.train();       // r.output(): out/final
  * }
@@ -58,16 +56,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Loss.</b> Cross-entropy over the {@code target + EOS} tokens only, summed over every
  * micro-batch of an optimizer step and divided by the number of target tokens in the whole
- * effective batch (known before the first forward). So gradient accumulation gives the same
- * gradient as one big batch, and every target token weighs the same however the examples are
- * split; this is transformers' Trainer since 4.46 ({@code num_items_in_batch}), not the older
- * mean-of-micro-batch-means.
+ * effective batch (known before the first forward, on every rank). So gradient accumulation and
+ * data parallelism give the same gradient as one big batch, and every target token weighs the same
+ * however the examples are split; this is transformers' Trainer since 4.46
+ * ({@code num_items_in_batch}), not the older mean-of-micro-batch-means.
  *
  * <p><b>Data order.</b> Epoch {@code e} visits the examples in a permutation drawn by
  * {@code java.util.Random} seeded from {@code (seed, e)}; optimizer step {@code s} of the epoch takes
  * permutation slice {@code [s*E, (s+1)*E)} (E = effective batch; the last step of an epoch may be
- * smaller). Before each optimizer step libtorch's generator is reseeded from {@code (seed, step)},
- * so LoRA dropout masks depend only on the step. Both make resume exact without saving RNG state.
+ * smaller), cut into micro-batches. With N ranks, rank r runs the r-th contiguous block of those
+ * micro-batches. Before each micro-batch libtorch's generator is reseeded from
+ * {@code (seed, step, micro-batch)}, so LoRA dropout masks depend on neither the rank nor the
+ * world size. Both make resume exact without saving RNG state.
+ *
+ * <p><b>Ranks.</b> Given {@link #collectives}, gradients are summed across ranks and the optimizer
+ * may be sharded ({@link DistributedOptimizer}); rank 0 writes the weights, metrics and run card,
+ * every rank its optimizer shard. Output folders must then be on a filesystem all ranks share.
  *
  * <p><b>Files</b> under the output folder: {@code checkpoints/step-N/} (see {@link Checkpoint}),
  * {@code metrics.jsonl}, {@code loss.png}, {@code run_card.json}, and {@code final/} (an HF
@@ -76,6 +80,8 @@ import org.slf4j.LoggerFactory;
 public final class SftRun implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SftRun.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Config fields that change memory, speed or files but not the result; a resume may change them. */
+    private static final List<String> FREE_FIELDS = List.of("checkpointEvery", "keepCheckpoints", "activationCheckpointing", "sharding");
 
     private final LlamaModel model;
     private final List<SftExample> examples;
@@ -83,12 +89,13 @@ public final class SftRun implements AutoCloseable {
     private final Path out;                // null: no files (benchmarking)
     private TrainingListener listener = TrainingListener.NONE;
     private String baseModelName = "";
+    private Collectives group;
 
     // built by setUp()
     private long eosId;
     private LoraAdapter adapter;
-    private AdamW optimizer;
-    private TensorVector gradParams;
+    private FlatParameters flat;
+    private DistributedOptimizer optimizer;
     private MetricsLog metrics;
     private long stepsPerEpoch, totalSteps;
     private String dataHash;
@@ -98,16 +105,21 @@ public final class SftRun implements AutoCloseable {
     private int[] cachedOrder;
 
     /**
-     * @param model    fp32 master weights on the training device; the run trains it in place
+     * @param model    the model to train in place, its weights in {@code config.precision().weights}
      * @param examples the training set, in its canonical order (the run shuffles per epoch)
      * @param out      output folder (created)
      */
     public SftRun(LlamaModel model, List<SftExample> examples, TrainConfig config, Path out) {
         if (examples.isEmpty()) throw new IllegalArgumentException("no training examples");
+        if (model.dtype() != config.precision().weights) {
+            throw new IllegalArgumentException("precision " + config.precision().spelling() + " trains " + config.precision().weights.torchName()
+                    + " weights, but the model was loaded in " + model.dtype().torchName());
+        }
         this.model = model;
         this.examples = List.copyOf(examples);
         this.config = config;
         this.out = out;
+        this.group = Collectives.single(model.device());
     }
 
     /** Receives progress; the CLI renders it as a progress bar. */
@@ -122,6 +134,13 @@ public final class SftRun implements AutoCloseable {
         return this;
     }
 
+    /** Trains as one rank of {@code group}'s job (the caller owns and closes the group). Call before setUp. */
+    public SftRun collectives(Collectives group) {
+        if (optimizer != null) throw new IllegalStateException("set the collectives before setUp() or resume()");
+        this.group = group;
+        return this;
+    }
+
     /** Builds a fresh run; refuses an output folder that already holds checkpoints (use {@link #resume}). */
     public void setUp() throws IOException {
         if (out != null && !Checkpoint.list(out.resolve("checkpoints")).isEmpty()) {
@@ -133,11 +152,18 @@ public final class SftRun implements AutoCloseable {
 
     /**
      * Builds the run and continues from the newest complete checkpoint in the output folder, or
-     * starts fresh when there is none. Data and config must match the checkpoint's.
+     * starts fresh when there is none. Data and config must match the checkpoint's; the world size
+     * and the sharding may differ (the optimizer state is resharded).
      */
     public void resume() throws IOException {
         if (out == null) throw new IllegalStateException("a run without an output folder cannot resume");
         Optional<Path> latest = Checkpoint.latest(out.resolve("checkpoints"));
+        long found = latest.map(Checkpoint::step).orElse(-1L);
+        double[] seen = group.sum(found, found * found);   // every rank must see the same checkpoint
+        if (seen[0] != found * group.worldSize() || seen[1] != (double) found * found * group.worldSize()) {
+            throw new IllegalStateException("rank " + group.rank() + " sees newest checkpoint " + (found < 0 ? "none" : "step " + found)
+                    + " in " + out.resolve("checkpoints") + ", other ranks see another: the output folder must be on a filesystem every rank shares");
+        }
         if (latest.isEmpty()) {
             log.info("{}: no checkpoint to resume from; starting fresh", out);
             build(0);
@@ -167,28 +193,28 @@ public final class SftRun implements AutoCloseable {
         model.train(true);
         Map<String, Tensor> trainable;
         if (config.lora() == null) {
-            model.prepareForTraining(true);
-            trainable = model.namedWeights();
+            trainable = model.namedWeights();         // FlatParameters gives them owned memory
         } else {
             model.prepareForTraining(false);          // base frozen: requires_grad false, owned memory
             adapter = LoraAdapter.attach(model, config.lora(), config.seed());
-            adapter.trainable(true);
             trainable = adapter.tensors();
         }
-        optimizer = new AdamW(trainable, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
-        gradParams = new TensorVector();
-        for (Tensor p : optimizer.parameters()) gradParams.push_back(p);
+        flat = new FlatParameters(trainable, group.worldSize());
+        group.broadcastFromMain(flat.weights);        // every rank starts from rank 0's weights
+        optimizer = new DistributedOptimizer(flat, group, config.sharding(), config);
         step = startStep;
         resumedFrom = startStep;
-        if (out != null) {
+        if (out != null && group.isMain()) {
             Files.createDirectories(out);
             Checkpoint.prune(out.resolve("checkpoints"), Integer.MAX_VALUE);   // drop temp folders of a killed write
             metrics = MetricsLog.open(out.resolve("metrics.jsonl"), startStep);
         }
-        long trainableCount = trainable.values().stream().mapToLong(Tensor::numel).sum();
-        log.info("{} fine-tuning: {} trainable parameters of {}, {} examples, {} steps ({} per epoch), effective batch {}",
+        long trainableCount = flat.numel;
+        log.info("{} fine-tuning: {} trainable parameters of {}, {} examples, {} steps ({} per epoch), effective batch {}, {}{}{}",
                 config.lora() == null ? "full" : "LoRA", trainableCount, model.parameterCount(), examples.size(), totalSteps,
-                stepsPerEpoch, config.effectiveBatchSize());
+                stepsPerEpoch, config.effectiveBatchSize(), config.precision().spelling(),
+                group.worldSize() > 1 ? ", " + group.worldSize() + " ranks, ZeRO " + optimizer.sharding().stage : "",
+                config.activationCheckpointing() ? ", activation checkpointing" : "");
     }
 
     private static long failNoEos() {
@@ -213,13 +239,18 @@ public final class SftRun implements AutoCloseable {
         saveCheckpoint();
         double wall = (System.nanoTime() - t0) / 1e9;
         Path fin = out.resolve("final");
-        if (adapter != null) adapter.save(fin, baseModelName);
-        else model.save(fin);
-        if (Double.isNaN(lastLoss)) lastLoss = lastLoggedLoss();
-        LossCurve.write(out.resolve("loss.png"), MetricsLog.losses(metrics.file()),
-                (config.lora() == null ? "full" : "LoRA") + " fine-tuning, seed " + config.seed());
+        if (group.isMain()) {
+            if (adapter != null) adapter.save(fin, baseModelName);
+            else model.save(fin);
+        }
+        if (Double.isNaN(lastLoss) && metrics != null) lastLoss = lastLoggedLoss();
         TrainResult result = new TrainResult(step, lastLoss, wall > 0 ? tokens / wall : 0, wall, fin);
-        writeRunCard(result);
+        if (group.isMain()) {
+            LossCurve.write(out.resolve("loss.png"), MetricsLog.losses(metrics.file()),
+                    (config.lora() == null ? "full" : "LoRA") + " fine-tuning, seed " + config.seed());
+            writeRunCard(result);
+        }
+        group.barrier();   // rank 0's final files are complete before any rank reports success
         listener.onEnd(result);
         return result;
     }
@@ -233,11 +264,10 @@ public final class SftRun implements AutoCloseable {
         int eff = config.effectiveBatchSize();
         int from = (int) (inEpoch * eff), to = Math.min(order.length, from + eff);
         double lr = config.learningRate() * config.schedule().factor(step, totalSteps, config.warmupSteps());
-        Torch.seed(mix(config.seed(), step));
 
         // Collate every micro-batch first: the loss divides by the target tokens of the whole step.
         List<SftBatch> micro = new ArrayList<>();
-        long targets = 0, tokens = 0;
+        long targets = 0;
         for (int m = from; m < to; m += config.microBatchSize()) {
             List<SftExample> ex = new ArrayList<>();
             List<Integer> idx = new ArrayList<>();
@@ -248,55 +278,91 @@ public final class SftRun implements AutoCloseable {
             SftBatch b = SftBatch.collate(ex, idx, eosId, config.padTokenId(), config.maxLength());
             micro.add(b);
             targets += b.targetTokens();
-            tokens += b.realTokens();
         }
+        // This rank's contiguous block of the step's micro-batches.
+        int mine0 = (int) ((long) micro.size() * group.rank() / group.worldSize());
+        int mine1 = (int) ((long) micro.size() * (group.rank() + 1) / group.worldSize());
         double lossSum = 0;
-        for (SftBatch b : micro) {
-            try (NativeScope scope = NativeScope.open()) {
-                Tensor sum = targetLossSum(b);
-                sum.div(new Scalar((double) targets)).backward();
-                lossSum += sum.item_double();
-            }
+        long tokens = 0;
+        for (int m = mine0; m < mine1; m++) {
+            Torch.seed(mix(mix(config.seed(), step), m));
+            lossSum += backward(micro.get(m), targets);
+            tokens += micro.get(m).realTokens();
         }
-        double gradNorm = clip_grad_norm_(gradParams, config.maxGradNorm() > 0 ? config.maxGradNorm() : Double.POSITIVE_INFINITY);
-        optimizer.step(lr);
-        optimizer.zeroGrad();
+        double[] total = group.sum(lossSum, tokens);
+        double gradNorm = optimizer.step(lr);
         step++;
         double dt = (System.nanoTime() - s0) / 1e9;
-        return new StepMetrics(step, totalSteps, (double) step / stepsPerEpoch, lossSum / targets, lr, gradNorm, tokens,
-                tokens / dt, (System.nanoTime() - t0) / 1e9);
+        return new StepMetrics(step, totalSteps, (double) step / stepsPerEpoch, total[0] / targets, lr, gradNorm, (long) total[1],
+                total[1] / dt, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
-     * Summed cross-entropy (nats, fp32 scalar) of {@code b}'s target tokens. Only target positions
-     * reach the output head: {@code (B*T, C) -> (N, C) -> (N, V)}, which saves the prompt's logits.
+     * Forward and backward of one micro-batch with its loss divided by {@code targets} (the whole
+     * step's target tokens); gradients accumulate into the trainable tensors. Returns the summed loss.
      */
-    Tensor targetLossSum(SftBatch b) {
-        var dev = model.device().device();
-        Tensor ids = Tensor.create(b.ids(), b.batch(), b.length()).to(dev, ScalarType.Long);         // (B, T)
-        Tensor pos = Tensors.positions(b.batch(), b.length()).to(dev, ScalarType.Long);               // (B, T)
-        Tensor where = Tensor.create(b.targetPositions(), b.targetPositions().length).to(dev, ScalarType.Long); // (N)
-        Tensor labels = Tensor.create(b.targetIds(), b.targetIds().length).to(dev, ScalarType.Long);  // (N)
-        boolean bf16 = config.precision() == Precision.BF16;
-        DeviceType type = model.device().isCuda() ? DeviceType.CUDA : DeviceType.CPU;
-        Tensor logits;
-        if (bf16) {
-            set_autocast_dtype(type, ScalarType.BFloat16);
-            set_autocast_enabled(type, true);
+    private double backward(SftBatch b, long targets) {
+        try (NativeScope scope = NativeScope.open()) {
+            Batch in = Batch.of(b, model);
+            if (!config.activationCheckpointing()) return backward(hidden(in), in, targets);
+            try (CheckpointedForward f = new CheckpointedForward(model, config.precision().autocast)) {
+                double sum = backward(f.hidden(in.ids, in.positions), in, targets);
+                f.backward();   // recomputes each decoder layer, last first
+                return sum;
+            }
+        }
+    }
+
+    /** The loss's backward from the final hidden states {@code h}; returns the summed loss. */
+    private double backward(Tensor h, Batch in, long targets) {
+        Tensor sum;
+        try (NativeScope head = NativeScope.open()) {   // frees the (N, V) logits before the backward: autograd keeps only the log-probabilities
+            sum = head.keep(lossFromHidden(h, in));
         }
         try {
-            Tensor h = model.hidden(ids, pos, null, null);                                            // (B, T, C)
-            Tensor picked = h.reshape(-1, h.size(2)).index_select(0, where);                          // (N, C)
-            logits = model.logits(picked);                                                            // (N, V)
+            sum.div(new Scalar((double) targets)).backward();
+            return sum.item_double();
         } finally {
-            if (bf16) {
-                set_autocast_enabled(type, false);
-                clear_cache();   // as torch.autocast.__exit__ does
-            }
+            NativeScope.release(sum);
+        }
+    }
+
+    /** A micro-batch's tensors on the model's device. */
+    private record Batch(Tensor ids, Tensor positions, Tensor where, Tensor labels) {
+        static Batch of(SftBatch b, LlamaModel model) {
+            var dev = model.device().device();
+            return new Batch(Tensor.create(b.ids(), b.batch(), b.length()).to(dev, ScalarType.Long),              // (B, T)
+                    Tensors.positions(b.batch(), b.length()).to(dev, ScalarType.Long),                             // (B, T)
+                    Tensor.create(b.targetPositions(), b.targetPositions().length).to(dev, ScalarType.Long),      // (N)
+                    Tensor.create(b.targetIds(), b.targetIds().length).to(dev, ScalarType.Long));                 // (N)
+        }
+    }
+
+    /**
+     * Summed cross-entropy (nats, fp32 scalar) of {@code b}'s target tokens, with a plain forward.
+     * Only target positions reach the output head: {@code (B*T, C) -> (N, C) -> (N, V)}, which saves
+     * the prompt's logits.
+     */
+    Tensor targetLossSum(SftBatch b) {
+        Batch in = Batch.of(b, model);
+        return lossFromHidden(hidden(in), in);
+    }
+
+    private Tensor hidden(Batch in) {
+        try (Autocast ac = Autocast.open(config.precision().autocast, model.device())) {
+            return model.hidden(in.ids, in.positions, null, null);                                     // (B, T, C)
+        }
+    }
+
+    private Tensor lossFromHidden(Tensor h, Batch in) {
+        Tensor logits;
+        try (Autocast ac = Autocast.open(config.precision().autocast, model.device())) {
+            Tensor picked = h.reshape(-1, h.size(2)).index_select(0, in.where);                         // (N, C)
+            logits = model.logits(picked);                                                               // (N, V)
         }
         CrossEntropyLossOptions opts = new CrossEntropyLossOptions();
         opts.reduction().put(new LossReduction(new kSum()));
-        return cross_entropy(logits.to(ScalarType.Float), labels, opts);
+        return cross_entropy(logits.to(ScalarType.Float), in.labels, opts);
     }
 
     /** The epoch's permutation of example indices, from {@code java.util.Random(mix(seed, epoch))}. */
@@ -321,29 +387,54 @@ public final class SftRun implements AutoCloseable {
 
     // ---- checkpoints ------------------------------------------------------------------------
 
+    /**
+     * Rank 0 opens the temp folder; each rank writes its part (rank 0: weights, trainer state and
+     * an unsharded optimizer; with ZeRO every rank its optimizer shard); rank 0 renames the folder
+     * once all are done. Barriers order the three phases.
+     */
     private void saveCheckpoint() throws IOException {
         if (out == null) return;
         Path root = out.resolve("checkpoints");
         if (Files.exists(Checkpoint.folder(root, step).resolve(Checkpoint.STATE))) return;   // already saved at this step
-        Path dir = Checkpoint.write(root, step, tmp -> {
+        if (group.isMain()) Checkpoint.begin(root, step);
+        group.barrier();
+        Path tmp = Checkpoint.temp(root, step);
+        if (optimizer.sharding().sharded()) {
+            Map<String, Tensor> shard = new LinkedHashMap<>(optimizer.shardState());
+            shard.values().removeIf(t -> t == null);
+            SafetensorsWriter.write(tmp.resolve(OptimizerFiles.shardFile(group.rank(), group.worldSize())), shard);
+        }
+        if (group.isMain()) {
             if (adapter != null) adapter.save(tmp, baseModelName);
             else model.save(tmp);
-            SafetensorsWriter.write(tmp.resolve(Checkpoint.OPTIMIZER), optimizer.state());
-            ObjectNode s = JSON.createObjectNode();
-            s.put("step", step);
-            s.put("epoch", step / stepsPerEpoch);
-            s.put("step_in_epoch", step % stepsPerEpoch);
-            s.put("total_steps", totalSteps);
-            s.put("adamw_step", optimizer.stepCount());
-            s.put("examples", examples.size());
-            s.put("data_sha256", dataHash);
-            s.put("seed", config.seed());
-            s.put("rng", "data order from Random(mix(seed, epoch)); libtorch generator reseeded with mix(seed, step) each step");
-            s.set("config", JSON.valueToTree(config));
-            AtomicFiles.writeString(tmp.resolve(Checkpoint.STATE), JSON.writeValueAsString(s) + "\n");
-        });
-        Checkpoint.prune(root, config.keepCheckpoints());
+            if (!optimizer.sharding().sharded()) SafetensorsWriter.write(tmp.resolve(OptimizerFiles.SINGLE), optimizer.namedState());
+            AtomicFiles.writeString(tmp.resolve(Checkpoint.STATE), JSON.writeValueAsString(trainerState()) + "\n");
+        }
+        group.barrier();
+        Path dir = Checkpoint.folder(root, step);
+        if (group.isMain()) {
+            Checkpoint.commit(root, step);
+            Checkpoint.prune(root, config.keepCheckpoints());
+        }
+        group.barrier();
         listener.onCheckpoint(step, dir);
+    }
+
+    private ObjectNode trainerState() {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("step", step);
+        s.put("epoch", step / stepsPerEpoch);
+        s.put("step_in_epoch", step % stepsPerEpoch);
+        s.put("total_steps", totalSteps);
+        s.put("adamw_step", optimizer.adam.stepCount());
+        s.put("examples", examples.size());
+        s.put("data_sha256", dataHash);
+        s.put("seed", config.seed());
+        s.put("world_size", group.worldSize());
+        s.put("zero_stage", optimizer.sharding().stage);
+        s.put("rng", "data order from Random(mix(seed, epoch)); libtorch generator reseeded with mix(mix(seed, step), micro-batch)");
+        s.set("config", JSON.valueToTree(config));
+        return s;
     }
 
     private void checkSameRun(Path dir, ObjectNode state) {
@@ -360,7 +451,7 @@ public final class SftRun implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        for (String free : List.of("checkpointEvery", "keepCheckpoints")) {
+        for (String free : FREE_FIELDS) {
             saved.remove(free);
             mine.remove(free);
         }
@@ -372,21 +463,26 @@ public final class SftRun implements AutoCloseable {
         if (!differ.isEmpty()) throw new IllegalStateException(where + ": config differs from the checkpoint's: " + differ);
     }
 
+    /** Copies the checkpoint's weights into the trainable tensors and its optimizer state (resharded if need be). */
     private void restore(Path dir, ObjectNode state) throws IOException {
-        Map<String, Tensor> weights = adapter != null ? readAll(dir.resolve(LoraAdapter.WEIGHTS_FILE))
-                : CheckpointFiles.read(dir, CheckpointFiles.SINGLE, CheckpointFiles.INDEX);
-        Map<String, Tensor> optState = readAll(dir.resolve(Checkpoint.OPTIMIZER));
+        int savedWorld = state.path("world_size").asInt(1);
+        if (savedWorld != group.worldSize()) {
+            log.info("{}: written by {} rank(s), resumed on {}: optimizer state resharded", dir, savedWorld, group.worldSize());
+        }
+        Map<String, Tensor> weights = new LinkedHashMap<>();
         try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
-            Map<String, Tensor> target = adapter != null ? adapter.tensors() : model.namedWeights();
-            for (Map.Entry<String, Tensor> e : target.entrySet()) {
+            weights.putAll(adapter != null ? readAll(dir.resolve(LoraAdapter.WEIGHTS_FILE))
+                    : CheckpointFiles.read(dir, CheckpointFiles.SINGLE, CheckpointFiles.INDEX));
+            for (Map.Entry<String, Tensor> e : flat.tensors().entrySet()) {
                 Tensor saved = weights.get(e.getKey());
                 if (saved == null) throw new IOException(dir + ": checkpoint lacks weight " + e.getKey());
                 e.getValue().copy_(saved);
             }
-            optimizer.load(optState, state.path("adamw_step").asLong(), dir.toString());
         } finally {
             weights.values().forEach(NativeScope::release);
-            optState.values().forEach(NativeScope::release);
+        }
+        try (OptimizerFiles files = OptimizerFiles.open(dir, flat)) {
+            optimizer.load(files, state.path("adamw_step").asLong());
         }
     }
 
@@ -410,6 +506,7 @@ public final class SftRun implements AutoCloseable {
         card.put("mode", config.lora() == null ? "full" : "lora");
         card.put("base_model", baseModelName);
         card.put("device", model.device().toString());
+        card.put("world_size", group.worldSize());
         card.put("seed", config.seed());
         card.put("examples", examples.size());
         card.put("data_sha256", dataHash);
@@ -443,18 +540,25 @@ public final class SftRun implements AutoCloseable {
         return config;
     }
 
+    /** The optimizer's float32 master weights of this rank (null when the fp32 weights are their own master); for tests. */
+    Tensor masterWeights() {
+        return optimizer.master();
+    }
+
+    /** The flat buffer the trainable weights live in; for tests. */
+    Tensor flatWeights() {
+        return flat.weights;
+    }
+
     /**
-     * Frees the optimizer state and closes the metrics file. The model, and a LoRA adapter on it,
-     * stay usable: the caller closes (or merges) {@link #adapter()}.
+     * Frees the optimizer state and gradients and closes the metrics file. The model, and a LoRA
+     * adapter on it, stay usable: the caller closes (or merges) {@link #adapter()}.
      */
     @Override
     public void close() throws IOException {
         if (optimizer != null) optimizer.close();
+        if (flat != null) flat.close();
         if (metrics != null) metrics.close();
         model.train(false);
-    }
-
-    static JsonNode json(Object o) {
-        return JSON.valueToTree(o);
     }
 }

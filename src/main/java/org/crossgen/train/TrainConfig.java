@@ -20,19 +20,23 @@ import org.crossgen.model.llama.LoraConfig;
  * @param beta1                AdamW beta1
  * @param beta2                AdamW beta2
  * @param eps                  AdamW epsilon
- * @param precision            forward compute type (master weights stay fp32)
+ * @param precision            weight storage and forward compute type (see {@link Precision})
  * @param seed                 decides data order, LoRA init and dropout
  * @param checkpointEvery      write a checkpoint every this many optimizer steps (0: only at the end)
  * @param keepCheckpoints      how many step checkpoints to keep (oldest deleted first), >= 1
  * @param eosTokenId           appended to every target; -1 takes the model config's first eos_token_id
  * @param padTokenId           fills right padding (never attended to by real tokens, never in the loss)
  * @param lora                 null for full fine-tuning, else the adapter to train
+ * @param activationCheckpointing recompute each decoder layer in the backward pass instead of keeping
+ *                             its activations (memory, not results: gradients equal to float rounding)
+ * @param sharding             ZeRO stage across data-parallel ranks (memory and traffic, not results)
  */
 public record TrainConfig(
         int epochs, double learningRate, LrSchedule schedule, long warmupSteps, double weightDecay,
         int microBatchSize, int gradientAccumulation, int maxLength, double maxGradNorm,
         double beta1, double beta2, double eps, Precision precision, long seed,
-        long checkpointEvery, int keepCheckpoints, long eosTokenId, long padTokenId, LoraConfig lora) {
+        long checkpointEvery, int keepCheckpoints, long eosTokenId, long padTokenId, LoraConfig lora,
+        boolean activationCheckpointing, Sharding sharding) {
 
     public TrainConfig {
         require(epochs >= 1, "epochs must be >= 1, got " + epochs);
@@ -50,6 +54,7 @@ public record TrainConfig(
         require(checkpointEvery >= 0, "checkpoint_every must be >= 0, got " + checkpointEvery);
         require(keepCheckpoints >= 1, "keep_checkpoints must be >= 1, got " + keepCheckpoints);
         require(padTokenId >= 0, "pad_token_id must be >= 0, got " + padTokenId);
+        require(sharding != null, "sharding must be set");
     }
 
     private static void require(boolean ok, String message) {
@@ -72,6 +77,7 @@ public record TrainConfig(
         b.maxLength = maxLength; b.maxGradNorm = maxGradNorm; b.beta1 = beta1; b.beta2 = beta2; b.eps = eps;
         b.precision = precision; b.seed = seed; b.checkpointEvery = checkpointEvery; b.keepCheckpoints = keepCheckpoints;
         b.eosTokenId = eosTokenId; b.padTokenId = padTokenId; b.lora = lora;
+        b.activationCheckpointing = activationCheckpointing; b.sharding = sharding;
         return b;
     }
 
@@ -94,6 +100,8 @@ public record TrainConfig(
         private long eosTokenId = -1;
         private long padTokenId = 0;
         private LoraConfig lora;
+        private boolean activationCheckpointing = false;
+        private Sharding sharding = Sharding.NONE;
 
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -114,11 +122,13 @@ public record TrainConfig(
         public Builder padTokenId(long v) { padTokenId = v; return this; }
         /** null: full fine-tuning. */
         public Builder lora(LoraConfig v) { lora = v; return this; }
+        public Builder activationCheckpointing(boolean v) { activationCheckpointing = v; return this; }
+        public Builder sharding(Sharding v) { sharding = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(epochs, learningRate, schedule, warmupSteps, weightDecay, microBatchSize,
                     gradientAccumulation, maxLength, maxGradNorm, beta1, beta2, eps, precision, seed,
-                    checkpointEvery, keepCheckpoints, eosTokenId, padTokenId, lora);
+                    checkpointEvery, keepCheckpoints, eosTokenId, padTokenId, lora, activationCheckpointing, sharding);
         }
     }
 }

@@ -14,8 +14,10 @@ public final class TrainingBench {
      * @param medianStepS   median wall seconds per optimizer step
      * @param timedSteps    optimizer steps timed
      * @param tokensPerStep mean real tokens per optimizer step
+     * @param peakBytes     peak device memory during the timed steps above the level before them
+     *                      (CPU: resident set; CUDA: allocated by tensors), see {@link DeviceMemory}
      */
-    public record Result(double tokensPerS, double medianStepS, int timedSteps, double tokensPerStep) {}
+    public record Result(double tokensPerS, double medianStepS, int timedSteps, double tokensPerStep, long peakBytes) {}
 
     /**
      * Runs {@code warmupSteps} untimed then {@code timedSteps} timed optimizer steps of {@code config}
@@ -25,12 +27,16 @@ public final class TrainingBench {
     public static Result measure(LlamaModel model, TrainConfig config, List<SftExample> examples,
                                  int warmupSteps, int timedSteps) throws IOException {
         if (timedSteps < 1) throw new IllegalArgumentException("timedSteps must be >= 1, got " + timedSteps);
-        try (SftRun run = new SftRun(model, examples, config, null)) {
+        SftRun run = new SftRun(model, examples, config, null);
+        try (run) {
             run.setUp();
             long t0 = System.nanoTime();
             for (int i = 0; i < warmupSteps; i++) run.trainStep(t0);
             double[] secs = new double[timedSteps];
             long tokens = 0;
+            System.gc();   // so the JVM's own garbage does not count against the step
+            DeviceMemory.resetPeak(model.device());
+            long before = DeviceMemory.currentBytes(model.device());
             long start = System.nanoTime();
             for (int i = 0; i < timedSteps; i++) {
                 long s = System.nanoTime();
@@ -38,9 +44,11 @@ public final class TrainingBench {
                 secs[i] = (System.nanoTime() - s) / 1e9;
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            if (run.adapter() != null) run.adapter().close();
+            long peak = DeviceMemory.peakBytes(model.device()) - before;
             Arrays.sort(secs);
-            return new Result(tokens / wall, secs[timedSteps / 2], timedSteps, (double) tokens / timedSteps);
+            return new Result(tokens / wall, secs[timedSteps / 2], timedSteps, (double) tokens / timedSteps, peak);
+        } finally {
+            if (run.adapter() != null) run.adapter().close();   // after the run: it detaches the adapter from the model
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.tensor.DType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
 import org.junit.jupiter.api.Test;
@@ -135,13 +137,53 @@ class SftRunTest {
     void bf16AutocastTrainsFp32MasterWeights() throws Exception {
         List<SftExample> data = TinyTask.examples(8, 3);
         TrainConfig cfg = TrainConfig.builder().epochs(1).learningRate(1e-2).microBatchSize(4).gradientAccumulation(1)
-                .maxLength(16).precision(Precision.BF16).build();
+                .maxLength(16).precision(Precision.BF16_AUTOCAST).build();
         try (LlamaModel model = TinyTask.model(2); SftRun run = new SftRun(model, data, cfg, null)) {
             run.setUp();
             StepMetrics m = run.trainStep(System.nanoTime());
             assertTrue(Double.isFinite(m.loss()) && m.loss() > 3, "bf16 loss " + m.loss());
             assertEquals("Float", model.namedWeights().get("model.norm.weight").scalar_type().intern().name());
         }
+    }
+
+    /**
+     * bf16 weights with an fp32 master: the weights stay bfloat16, each is the master rounded to
+     * bfloat16, the master keeps what bf16 cannot hold (the small updates), and the loss falls.
+     */
+    @Test
+    void bf16WeightsTrainAgainstAnFp32Master() throws Exception {
+        List<SftExample> data = TinyTask.examples(8, 3);
+        TrainConfig cfg = TrainConfig.builder().epochs(20).learningRate(1e-2).microBatchSize(4).gradientAccumulation(2)
+                .maxLength(16).precision(Precision.BF16).build();
+        try (LlamaModel model = TinyTask.model(2, DType.BFLOAT16); SftRun run = new SftRun(model, data, cfg, null)) {
+            run.setUp();
+            double first = run.trainStep(System.nanoTime()).loss();
+            assertEquals("BFloat16", model.namedWeights().get("model.norm.weight").scalar_type().intern().name());
+            Tensor master = run.masterWeights();
+            assertEquals("Float", master.scalar_type().intern().name());
+            assertEquals(0.0, master.to(ScalarType.BFloat16).to(ScalarType.Float).sub(run.flatWeights().to(ScalarType.Float))
+                    .abs().max().item_double(), "weights = master rounded to bf16");
+            assertTrue(master.sub(run.flatWeights().to(ScalarType.Float)).abs().max().item_double() > 0,
+                    "the master holds bits bf16 drops");
+            double last = first;
+            for (int s = 1; s < 20; s++) last = run.trainStep(System.nanoTime()).loss();
+            System.out.printf("bf16 weights, fp32 master: loss %.4f -> %.4f over 20 steps%n", first, last);
+            assertTrue(last < first - 1.0, "loss should fall by > 1 nat: " + first + " -> " + last);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> new SftRun(TinyTask.model(2), data, cfg, null));
+        assertEquals("precision bf16 trains bfloat16 weights, but the model was loaded in float32", e.getMessage());
+    }
+
+    @Test
+    void precisionParsesItsSpellingsAndRefusesFp16() {
+        assertEquals(Precision.BF16, Precision.parse("--precision", "bfloat16"));
+        assertEquals(Precision.BF16_AUTOCAST, Precision.parse("--precision", "bf16-autocast"));
+        assertEquals(Precision.FP32, Precision.parse("--precision", "FP32"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Precision.parse("--precision", "fp16"));
+        assertEquals("--precision fp16: fp16 training is not supported (it needs loss scaling; bf16 does not); "
+                + "expected fp32|float32, bf16-autocast|amp-bf16, bf16|bfloat16", e.getMessage());
+        var t = assertThrows(IllegalArgumentException.class, () -> Precision.parse("--precision", "bf61"));
+        assertEquals("--precision bf61: unknown precision; expected fp32|float32, bf16-autocast|amp-bf16, bf16|bfloat16", t.getMessage());
     }
 
     @Test

@@ -19,7 +19,11 @@ final class TinyTask {
 
     /** vocab 48, hidden 32, 2 layers, 4 heads / 2 kv heads, ffn 64, untied: ~16k parameters. */
     static LlamaModel model(long seed) {
-        return LlamaModel.random(LlamaConfig.of(VOCAB, 32, 2, 4, 2, 64, false), seed, DType.FLOAT32, ComputeDevice.CPU);
+        return model(seed, DType.FLOAT32);
+    }
+
+    static LlamaModel model(long seed, DType dtype) {
+        return LlamaModel.random(LlamaConfig.of(VOCAB, 32, 2, 4, 2, 64, false), seed, dtype, ComputeDevice.CPU);
     }
 
     /**

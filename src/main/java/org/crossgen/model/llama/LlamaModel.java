@@ -334,6 +334,24 @@ public final class LlamaModel implements AutoCloseable {
         return training;
     }
 
+    // ---- the pieces of hidden(), for CheckpointedForward ----------------------------------------
+
+    Tensor embedWeight() {
+        return embed;
+    }
+
+    List<DecoderLayer> layers() {
+        return layers;
+    }
+
+    RotaryEmbedding rope() {
+        return rope;
+    }
+
+    Tensor finalNorm(Tensor x) {
+        return rms_norm(x, new long[] {config.hiddenSize()}, new TensorOptional(finalNorm), new DoubleOptional(config.rmsNormEps()));
+    }
+
     @Override
     public void close() {
         params.values().forEach(NativeScope::release);
