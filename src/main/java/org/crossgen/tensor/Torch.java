@@ -5,6 +5,7 @@ import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_full;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,28 @@ public final class Torch {
     public static void threads(int n) {
         init();
         set_num_threads(n);
+    }
+
+    /** libtorch's intra-op threads (elementwise ops, reductions, oneDNN's bf16 matmuls, attention). */
+    public static int threads() {
+        init();
+        return get_num_threads();
+    }
+
+    /**
+     * Threads of OpenBLAS, which runs libtorch's float32 matmuls in its own pool, separate from the
+     * intra-op pool; {@code OPENBLAS_NUM_THREADS} sets it at start-up (see docs/engine.md, Threads).
+     */
+    public static int blasThreads() {
+        init();
+        return openblas_full.openblas_get_num_threads();
+    }
+
+    /** Sets OpenBLAS's thread count for the float32 matmuls that follow (process-wide). */
+    public static void blasThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("BLAS threads must be >= 1, got " + n);
+        init();
+        openblas_full.openblas_set_num_threads(n);
     }
 
     /** Seeds libtorch's default generator (CPU and, when present, CUDA). */
