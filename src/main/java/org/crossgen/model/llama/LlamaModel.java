@@ -203,7 +203,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** The output head: hidden states {@code (..., C)} to logits {@code (..., V)}. */
     public Tensor logits(Tensor hidden) {
-        return org.bytedeco.pytorch.global.torch.linear(hidden, lmHead);
+        return Linear.apply(hidden, lmHead, null);
     }
 
     public LlamaConfig config() {
