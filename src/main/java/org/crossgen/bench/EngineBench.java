@@ -2,12 +2,15 @@ package org.crossgen.bench;
 
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.bytedeco.pytorch.NoGradGuard;
+import java.util.function.DoubleSupplier;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.infer.GreedyGenerator;
@@ -19,107 +22,230 @@ import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
+import org.crossgen.tensor.Torch;
 
 /**
- * Engine throughput on a fixed Llama shape: forward+backward tokens/s (fp32, bf16 autocast) and
- * greedy decode tokens/s with the KV cache, each with a baseline measured in the same run
- * (fp32 for bf16; decoding by full recomputation for the KV cache; batch 1 for batch 16).
+ * Engine throughput as a fraction of what this machine can do, each limit measured in the same
+ * run: forward+backward tokens/s against the matmul peak (float32, and bfloat16 under autocast),
+ * batch-1 KV-cache decoding against the memory-read bandwidth (float32 and bfloat16 weights),
+ * batch 16 against batch 1, and bfloat16 training against PyTorch from Python when it is installed.
+ *
+ * <p>A shared machine's load drifts, so every round measures each limit right before the
+ * workload it judges, and the report gives the median ratio over rounds with its range.
  */
 public final class EngineBench {
+    /** The sizes one run uses. */
+    public record Workload(LlamaConfig config, int trainBatch, int trainSeq, int decodePrompt, int decodeTokens,
+                           int decodeBatch, int matmulSize, long bandwidthBytes) {
+        public Workload {
+            if (trainSeq < 2 || decodeTokens < 3 || decodePrompt < 1 || trainBatch < 1 || decodeBatch < 1) {
+                throw new IllegalArgumentException("need trainSeq >= 2, decodeTokens >= 3 and positive sizes");
+            }
+        }
+
+        /** The issue-12 shape: ~58M parameters, training 4 x 256, decoding 32 tokens after a 32-token prompt. */
+        public static Workload standard() {
+            return new Workload(shape58m(), 4, 256, 32, 32, 16, 2048, 1L << 30);
+        }
+    }
+
     /** The ~58M-parameter shape of the engine measurements: d 512, 8 layers, 8 heads, MLP 1376, vocab 32000. */
     public static LlamaConfig shape58m() {
         return LlamaConfig.of(32000, 512, 8, 8, 8, 1376, false);
     }
 
-    private final LlamaConfig config;
+    private static final int LIMIT_REPS = 3;
+    private final Workload w;
     private final ComputeDevice device;
-    private final int steps;
-    private final PrintWriter out;
+    private final int rounds;
+    private final List<String> pythons;
+    private final PrintWriter log;
 
-    public EngineBench(LlamaConfig config, ComputeDevice device, int steps, PrintWriter out) {
-        this.config = config;
+    /**
+     * @param pythons Pythons to try for the PyTorch reference; empty skips it
+     * @param log     receives progress and the report
+     */
+    public EngineBench(Workload workload, ComputeDevice device, int rounds, List<String> pythons, PrintWriter log) {
+        if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+        this.w = workload;
         this.device = device;
-        this.steps = steps;
-        this.out = out;
+        this.rounds = rounds;
+        this.pythons = List.copyOf(pythons);
+        this.log = log;
     }
 
-    public void run() {
-        try (LlamaModel model = LlamaModel.random(config, 1234, DType.FLOAT32, device)) {
-            out.printf("model: %,d parameters (d %d, %d layers, %d heads, MLP %d, vocab %d), device %s%n",
-                    model.parameterCount(), config.hiddenSize(), config.numLayers(), config.numHeads(),
-                    config.intermediateSize(), config.vocabSize(), device);
-            model.namedWeights().values().forEach(p -> p.requires_grad_(true));
-            double fp32 = trainTokensPerSecond(model, DType.FLOAT32, 4, 256);
-            out.printf("forward+backward  batch 4 x 256  fp32        %9.1f tokens/s%n", fp32);
-            double bf16 = trainTokensPerSecond(model, DType.BFLOAT16, 4, 256);
-            out.printf("forward+backward  batch 4 x 256  bf16 (auto) %9.1f tokens/s  (%.2fx fp32)%n", bf16, bf16 / fp32);
-            model.namedWeights().values().forEach(p -> p.requires_grad_(false));
-            double recompute = recomputeTokensPerSecond(model, 32, 16);
-            double b1 = decodeTokensPerSecond(model, 1, 32, 32);
-            double b16 = decodeTokensPerSecond(model, 16, 32, 32);
-            out.printf("greedy decode     no cache (baseline), batch 1 %7.1f tokens/s%n", recompute);
-            out.printf("greedy decode     KV cache, batch 1            %7.1f tokens/s  (%.2fx no cache)%n", b1, b1 / recompute);
-            out.printf("greedy decode     KV cache, batch 16           %7.1f tokens/s  (%.2fx batch 1)%n", b16, b16 / b1);
-            out.flush();
+    /** Runs every measurement and returns the report as flat JSON-ready values (see docs/engine.md). */
+    public Map<String, Object> run() {
+        LlamaConfig c = w.config();
+        Map<String, List<Double>> m = new LinkedHashMap<>();
+        Map<String, Object> report = new LinkedHashMap<>();
+        try (LlamaModel fp32 = LlamaModel.random(c, 1234, DType.FLOAT32, device);
+             LlamaModel bf16 = LlamaModel.random(c, 1234, DType.BFLOAT16, device)) {
+            report.put("parameters", fp32.parameterCount());
+            report.put("device", device.toString());
+            report.put("intra_op_threads", Torch.threads());
+            report.put("blas_threads", Torch.blasThreads());
+            report.put("rounds", rounds);
+            log.printf("model: %,d parameters (d %d, %d layers, %d heads, MLP %d, vocab %d), %s, %d intra-op threads, "
+                            + "%d OpenBLAS thread(s) for the model (limits use all cores)%n",
+                    fp32.parameterCount(), c.hiddenSize(), c.numLayers(), c.numHeads(), c.intermediateSize(), c.vocabSize(),
+                    device, Torch.threads(), Torch.blasThreads());
+            Tensor ids;
+            try (NativeScope scope = NativeScope.open()) {
+                ids = scope.keep(Tensor.create(new Random(42).longs((long) w.trainBatch() * w.trainSeq(), 0, c.vocabSize())
+                        .toArray(), w.trainBatch(), w.trainSeq()).to(device.device(), ScalarType.Long));
+            }
+            try {
+                fp32.namedWeights().values().forEach(p -> p.requires_grad_(true));
+                trainTokensPerSecond(fp32, ids, DType.FLOAT32);          // warm-ups: allocator, oneDNN primitives
+                trainTokensPerSecond(fp32, ids, DType.BFLOAT16);
+                decodeTokensPerSecond(fp32, 1);
+                decodeTokensPerSecond(bf16, 1);
+                for (int r = 1; r <= rounds; r++) {
+                    add(m, "fp32_matmul_gflops", () -> HardwareLimits.matmulGflops(DType.FLOAT32, w.matmulSize(), LIMIT_REPS, device));
+                    add(m, "fp32_train_tokens_per_s", () -> trainTokensPerSecond(fp32, ids, DType.FLOAT32));
+                    add(m, "bf16_matmul_gflops", () -> HardwareLimits.matmulGflops(DType.BFLOAT16, w.matmulSize(), LIMIT_REPS, device));
+                    add(m, "bf16_train_tokens_per_s", () -> trainTokensPerSecond(fp32, ids, DType.BFLOAT16));
+                    add(m, "read_bandwidth_gb_s", () -> HardwareLimits.readBandwidthGbs(w.bandwidthBytes(), LIMIT_REPS, device));
+                    add(m, "decode_b1_tokens_per_s", () -> decodeTokensPerSecond(fp32, 1));
+                    add(m, "decode_b1_bf16_tokens_per_s", () -> decodeTokensPerSecond(bf16, 1));
+                    add(m, "decode_b16_tokens_per_s", () -> decodeTokensPerSecond(fp32, w.decodeBatch()));
+                    log.printf("round %d/%d: %s%n", r, rounds, lastOfEach(m));
+                    log.flush();
+                }
+            } finally {
+                fp32.namedWeights().values().forEach(p -> p.requires_grad_(false));
+                NativeScope.release(ids);
+            }
         }
+        Map<String, Spread> ratios = ratios(m);
+        m.forEach((k, v) -> report.put(k, Spread.of(v).median()));
+        ratios.forEach((k, v) -> report.put(k, v.median()));
+        Map<String, Object> ranges = new LinkedHashMap<>();
+        m.forEach((k, v) -> ranges.put(k, range(Spread.of(v))));
+        ratios.forEach((k, v) -> ranges.put(k, range(v)));
+        report.put("ranges", ranges);
+        pytorch(report);
+        print(report, ratios);
+        return report;
     }
 
-    private double trainTokensPerSecond(LlamaModel model, DType compute, int batch, int seq) {
-        Tensor ids;
-        try (NativeScope scope = NativeScope.open()) {
-            ids = scope.keep(Tensor.create(new Random(42).longs((long) batch * seq, 0, config.vocabSize()).toArray(), batch, seq)
-                    .to(device.device(), ScalarType.Long));
+    /** Per round: throughput over the limit measured just before it. */
+    private Map<String, Spread> ratios(Map<String, List<Double>> m) {
+        LlamaConfig c = w.config();
+        double trainFlops = ModelCost.trainFlopsPerToken(c, w.trainSeq());
+        long cached = w.decodePrompt() + w.decodeTokens() / 2;        // mean cache length over the timed steps
+        double fp32Bytes = ModelCost.decodeBytesPerToken(c, DType.FLOAT32.bytes, cached);
+        double bf16Bytes = ModelCost.decodeBytesPerToken(c, DType.BFLOAT16.bytes, cached);
+        Map<String, Spread> r = new LinkedHashMap<>();
+        r.put("fp32_train_peak_ratio", perRound(m, "fp32_train_tokens_per_s", "fp32_matmul_gflops", trainFlops / 1e9));
+        r.put("bf16_train_peak_ratio", perRound(m, "bf16_train_tokens_per_s", "bf16_matmul_gflops", trainFlops / 1e9));
+        r.put("decode_b1_bandwidth_ratio", perRound(m, "decode_b1_tokens_per_s", "read_bandwidth_gb_s", fp32Bytes / 1e9));
+        r.put("decode_b1_bf16_bandwidth_ratio", perRound(m, "decode_b1_bf16_tokens_per_s", "read_bandwidth_gb_s", bf16Bytes / 1e9));
+        r.put("decode_b16_vs_b1", perRound(m, "decode_b16_tokens_per_s", "decode_b1_tokens_per_s", 1));
+        return r;
+    }
+
+    private static Spread perRound(Map<String, List<Double>> m, String value, String limit, double scale) {
+        List<Double> ratio = new ArrayList<>();
+        for (int i = 0; i < m.get(value).size(); i++) ratio.add(m.get(value).get(i) * scale / m.get(limit).get(i));
+        return Spread.of(ratio);
+    }
+
+    /** bf16 forward+backward in PyTorch from Python, with this run's intra-op thread count. */
+    private void pytorch(Map<String, Object> report) {
+        if (pythons.isEmpty()) {
+            report.put("pytorch", "not run (no Python given)");
+            return;
         }
         try {
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i < steps + 1; i++) {               // first step warms up
-                long t0 = System.nanoTime();
-                try (NativeScope scope = NativeScope.open()) {
-                    Tensor logits;
-                    try (Autocast ac = Autocast.open(compute, device)) {
-                        logits = model.forward(ids, Tensors.positions(batch, seq), null, null);
-                    }
-                    Tensor loss = cross_entropy(logits.narrow(1, 0, seq - 1).reshape(-1, config.vocabSize()).to(ScalarType.Float),
-                            ids.narrow(1, 1, seq - 1).reshape(-1));
-                    loss.backward();
-                    model.namedWeights().values().forEach(p -> p.grad().zero_());
-                }
-                if (i > 0) times.add((System.nanoTime() - t0) / 1e9);
-            }
-            return batch * seq / median(times);
-        } finally {
-            NativeScope.release(ids);
+            PytorchReference.Python py = PytorchReference.find(pythons);
+            log.printf("PyTorch reference: %s, torch %s, bf16 autocast, %d x %d, %d steps ...%n", py.command(), py.torchVersion(),
+                    w.trainBatch(), w.trainSeq(), rounds);
+            log.flush();
+            PytorchReference.Result bf16 = PytorchReference.measure(py, "bf16", w.trainBatch(), w.trainSeq(), rounds, Torch.threads());
+            report.put("pytorch", py.command() + ", torch " + py.torchVersion());
+            report.put("pytorch_bf16_train_tokens_per_s", bf16.tokensPerS());
+            report.put("bf16_vs_pytorch", (double) report.get("bf16_train_tokens_per_s") / bf16.tokensPerS());
+        } catch (IOException e) {
+            report.put("pytorch", "not run: " + e.getMessage());
         }
     }
 
-    private double decodeTokensPerSecond(LlamaModel model, int batch, int prompt, int newTokens) {
+    private void print(Map<String, Object> r, Map<String, Spread> ratios) {
+        LlamaConfig c = w.config();
+        log.printf("limits (median of %d rounds):  fp32 matmul %d^3 %.0f GFLOP/s | bf16 matmul %.0f GFLOP/s | memory read %.1f GB/s%n",
+                rounds, w.matmulSize(), r.get("fp32_matmul_gflops"), r.get("bf16_matmul_gflops"), r.get("read_bandwidth_gb_s"));
+        double flops = ModelCost.trainFlopsPerToken(c, w.trainSeq());
+        String shape = w.trainBatch() + " x " + w.trainSeq();
+        line("forward+backward " + shape + " fp32", (double) r.get("fp32_train_tokens_per_s"),
+                String.format("%.0f GFLOP/s", (double) r.get("fp32_train_tokens_per_s") * flops / 1e9),
+                ratios.get("fp32_train_peak_ratio"), "of fp32 peak", "goal 0.65");
+        line("forward+backward " + shape + " bf16", (double) r.get("bf16_train_tokens_per_s"),
+                String.format("%.0f GFLOP/s", (double) r.get("bf16_train_tokens_per_s") * flops / 1e9),
+                ratios.get("bf16_train_peak_ratio"), "of bf16 peak", "goal 0.40");
+        if (r.containsKey("bf16_vs_pytorch")) {
+            log.printf("  PyTorch (%s) bf16: %.1f tokens/s; crossgen/PyTorch %.2fx (goal 1.2x)%n", r.get("pytorch"),
+                    r.get("pytorch_bf16_train_tokens_per_s"), r.get("bf16_vs_pytorch"));
+        } else {
+            log.printf("  PyTorch reference %s%n", r.get("pytorch"));
+        }
+        long cached = w.decodePrompt() + w.decodeTokens() / 2;
+        line("decode batch 1 fp32 weights", (double) r.get("decode_b1_tokens_per_s"), String.format("%.0f MB/token",
+                ModelCost.decodeBytesPerToken(c, 4, cached) / 1e6), ratios.get("decode_b1_bandwidth_ratio"), "of bandwidth", "goal 0.70");
+        line("decode batch 1 bf16 weights", (double) r.get("decode_b1_bf16_tokens_per_s"), String.format("%.0f MB/token",
+                ModelCost.decodeBytesPerToken(c, 2, cached) / 1e6), ratios.get("decode_b1_bf16_bandwidth_ratio"), "of bandwidth", "goal 0.70");
+        line("decode batch " + w.decodeBatch() + " fp32 weights", (double) r.get("decode_b16_tokens_per_s"), "",
+                ratios.get("decode_b16_vs_b1"), "x batch 1", "");
+        log.flush();
+    }
+
+    private void line(String what, double tokensPerS, String work, Spread ratio, String of, String goal) {
+        log.printf("%-34s %8.1f tokens/s %-16s %5.2f %s (%.2f-%.2f) %s%n", what, tokensPerS, work, ratio.median(), of,
+                ratio.min(), ratio.max(), goal);
+    }
+
+    private double trainTokensPerSecond(LlamaModel model, Tensor ids, DType compute) {
+        int batch = w.trainBatch(), seq = w.trainSeq();
+        long t0 = System.nanoTime();
+        try (NativeScope scope = NativeScope.open()) {
+            Tensor logits;
+            try (Autocast ac = Autocast.open(compute, device)) {
+                logits = model.forward(ids, Tensors.positions(batch, seq).to(device.device(), ScalarType.Long), null, null);
+            }
+            Tensor loss = cross_entropy(logits.narrow(1, 0, seq - 1).reshape(-1, w.config().vocabSize()).to(ScalarType.Float),
+                    ids.narrow(1, 1, seq - 1).reshape(-1));
+            loss.backward();
+            model.namedWeights().values().forEach(p -> p.grad().zero_());
+        }
+        return batch * seq / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Tokens/s of the decode steps alone: the clock runs from the first generated token (after prefill) to the last. */
+    private double decodeTokensPerSecond(LlamaModel model, int batch) {
         Random r = new Random(7);
         List<long[]> prompts = new ArrayList<>();
-        for (int b = 0; b < batch; b++) prompts.add(r.longs(prompt, 3, config.vocabSize()).toArray());
-        GreedyGenerator gen = new GreedyGenerator(model, Set.of(), 0);
-        gen.generate(prompts, 4, StopCondition.NEVER);           // warm-up
-        long t0 = System.nanoTime();
-        gen.generate(prompts, newTokens, StopCondition.NEVER);
-        return (double) batch * newTokens / ((System.nanoTime() - t0) / 1e9);
+        for (int b = 0; b < batch; b++) prompts.add(r.longs(w.decodePrompt(), 3, w.config().vocabSize()).toArray());
+        long[] clock = new long[2];
+        GreedyGenerator gen = new GreedyGenerator(model, Set.of(), 0).onStep(step -> {
+            if (step == 1) clock[0] = System.nanoTime();
+            if (step == w.decodeTokens()) clock[1] = System.nanoTime();
+        });
+        gen.generate(prompts, w.decodeTokens(), StopCondition.NEVER);
+        return (double) batch * (w.decodeTokens() - 1) / ((clock[1] - clock[0]) / 1e9);
     }
 
-    /** Greedy decoding by re-running the whole sequence for each new token: what the cache saves. */
-    private double recomputeTokensPerSecond(LlamaModel model, int prompt, int newTokens) {
-        long[] seq = new Random(7).longs(prompt + newTokens, 3, config.vocabSize()).toArray();
-        long t0 = System.nanoTime();
-        try (NoGradGuard ng = new NoGradGuard()) {
-            for (int n = prompt; n < prompt + newTokens; n++) {
-                try (NativeScope scope = NativeScope.open()) {
-                    Tensor h = model.hidden(Tensor.create(java.util.Arrays.copyOf(seq, n), 1, n), Tensors.positions(1, n), null, null);
-                    seq[n] = model.logits(h.select(1, n - 1)).argmax().item_long();
-                }
-            }
-        }
-        return newTokens / ((System.nanoTime() - t0) / 1e9);
+    private static void add(Map<String, List<Double>> m, String key, DoubleSupplier measure) {
+        m.computeIfAbsent(key, k -> new ArrayList<>()).add(measure.getAsDouble());
     }
 
-    static double median(List<Double> v) {
-        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    private static String lastOfEach(Map<String, List<Double>> m) {
+        StringBuilder s = new StringBuilder();
+        m.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(String.format(" %.1f", v.get(v.size() - 1))));
+        return s.toString();
+    }
+
+    private static List<Double> range(Spread s) {
+        return List.of(s.min(), s.max());
     }
 }

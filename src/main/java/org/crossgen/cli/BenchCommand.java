@@ -1,7 +1,12 @@
 package org.crossgen.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crossgen.bench.EngineBench;
+import org.crossgen.bench.PytorchReference;
 import org.crossgen.tensor.ComputeDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,15 +19,31 @@ final class BenchCommand {
     @ParentCommand CrossgenCommand root;
 
     @Command(name = "engine", mixinStandardHelpOptions = true,
-            description = "Forward+backward and greedy-decode tokens/s on the ~58M-parameter Llama shape.")
+            description = {"Forward+backward and greedy-decode tokens/s on the ~58M-parameter Llama shape, each as a fraction "
+                    + "of a limit measured in the same run (matmul peak, memory-read bandwidth) and bf16 against PyTorch "
+                    + "when a Python with torch is found."})
     static final class Engine implements Callable<Integer> {
         @ParentCommand BenchCommand bench;
         @Option(names = "--device", defaultValue = "cpu") String device;
-        @Option(names = "--steps", defaultValue = "3", description = "Timed training steps (median; default ${DEFAULT-VALUE}).") int steps;
+        @Option(names = {"--rounds", "--steps"}, defaultValue = "3",
+                description = "Rounds; each measures every limit and workload once (medians reported; default ${DEFAULT-VALUE}).")
+        int rounds;
+        @Option(names = "--python", paramLabel = "CMD", split = ",",
+                description = "Python(s) to try for the PyTorch reference, or 'none' (default: python3,/usr/bin/python3).")
+        List<String> python;
+        @Option(names = "--json", description = "Print one JSON object on stdout (progress goes to stderr).") boolean json;
 
         @Override
-        public Integer call() {
-            new EngineBench(EngineBench.shape58m(), ComputeDevice.parse(device), steps, bench.root.out()).run();
+        public Integer call() throws Exception {
+            List<String> pythons = python == null ? PytorchReference.DEFAULT_PYTHONS
+                    : python.equals(List.of("none")) ? List.of() : python;
+            PrintWriter log = json ? bench.root.err() : bench.root.out();
+            Map<String, Object> report = new EngineBench(EngineBench.Workload.standard(), ComputeDevice.parse(device), rounds,
+                    pythons, log).run();
+            if (json) {
+                bench.root.out().println(new ObjectMapper().writeValueAsString(report));
+                bench.root.out().flush();
+            }
             return 0;
         }
     }

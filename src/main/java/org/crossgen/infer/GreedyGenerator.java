@@ -48,6 +48,14 @@ public final class GreedyGenerator {
      * @return the generated ids of each prompt, prompt excluded, in input order
      */
     public List<long[]> generate(List<long[]> prompts, int maxNewTokens, StopCondition stop) {
+        return generate(prompts, maxNewTokens, stop, null);
+    }
+
+    /**
+     * As {@link #generate(List, int, StopCondition)}, every prompt starting with {@code prefix}
+     * (or null: none), whose keys and values are copied from its cache instead of recomputed.
+     */
+    public List<long[]> generate(List<long[]> prompts, int maxNewTokens, StopCondition stop, SharedPrefix prefix) {
         if (maxNewTokens < 0) throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
         maxNewTokens = withinPositions(prompts, maxNewTokens);
         int n = prompts.size();
@@ -59,14 +67,15 @@ public final class GreedyGenerator {
             for (int b = 0; b < n; b++) out.add(new long[0]);
             return out;
         }
-        LeftPaddedBatch batch = new LeftPaddedBatch(prompts, maxNewTokens);
+        List<long[]> rest = prefix == null ? prompts : prompts.stream().map(prefix::strip).toList();
+        LeftPaddedBatch batch = new LeftPaddedBatch(rest, prefix == null ? 0 : prefix.length(), maxNewTokens);
         var device = model.device();
         try (NativeScope outer = NativeScope.open(); NoGradGuard noGrad = new NoGradGuard();
-             KvCache cache = new KvCache(model, n, batch.capacity)) {
+             KvCache cache = prefix == null ? new KvCache(model, n, batch.capacity) : prefix.cacheFor(model, n, batch.capacity)) {
             long[] next;
             try (NativeScope step = NativeScope.open()) {
-                Tensor mask = batch.hasPadding() ? batch.prefillMask(device) : null;
-                Tensor h = model.hidden(batch.ids(prompts, padId, device), batch.prefillPositions(device), mask, cache); // (B, P, C)
+                Tensor mask = batch.prefillNeedsMask() ? batch.prefillMask(device) : null;
+                Tensor h = model.hidden(batch.ids(rest, padId, device), batch.prefillPositions(device), mask, cache); // (B, P, C)
                 next = argmaxLast(h.narrow(1, batch.promptWidth - 1, 1));
             }
             for (int s = 0; s < maxNewTokens; s++) {

@@ -16,13 +16,15 @@ import org.crossgen.text.Tokenizer;
 /**
  * {@link LanguageModel} over a {@link LlamaModel} and its tokenizer. Requests are processed
  * longest first (less padding, and an out-of-memory shows up in the first batch) and answers are
- * returned in request order.
+ * returned in request order. The token prefix all requests of a call share (a few-shot cell's
+ * instruction and demonstrations) is run through the model once per call ({@link SharedPrefix}).
  */
 public final class TorchLanguageModel implements LanguageModel {
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final TokenScorer scorer;
     private final GreedyGenerator generator;
+    private boolean prefixReuse = true;
 
     public TorchLanguageModel(LlamaModel model, Tokenizer tokenizer) {
         this.model = model;
@@ -39,6 +41,21 @@ public final class TorchLanguageModel implements LanguageModel {
         generator.onStep(listener);
         return this;
     }
+
+    /**
+     * Whether a shared prefix of at least {@link #MIN_SHARED_PREFIX} tokens is computed once per
+     * call (the default) or with every request; the answers are the same up to kernel rounding.
+     */
+    public TorchLanguageModel prefixReuse(boolean on) {
+        this.prefixReuse = on;
+        return this;
+    }
+
+    /**
+     * Shorter shared prefixes are recomputed with every request: below this, the saving does not
+     * pay for the masked attention and the cache copies (docs/engine.md, prompt-prefix reuse).
+     */
+    public static final int MIN_SHARED_PREFIX = 32;
 
     @Override
     public Tokenizer tokenizer() {
@@ -57,28 +74,35 @@ public final class TorchLanguageModel implements LanguageModel {
     @Override
     public List<LogLikelihood> loglikelihood(List<Request.Loglikelihood> requests, int batchSize, IntConsumer progress) {
         List<ContinuationTokens> tokens = requests.stream().map(r -> ContinuationTokens.of(tokenizer, r.context(), r.continuation())).toList();
-        return inBatches(tokens, t -> t.context().length + t.continuation().length, batchSize, progress,
-                batch -> Arrays.asList(scorer.logLikelihood(batch.stream().map(ContinuationTokens::context).toList(),
-                        batch.stream().map(ContinuationTokens::continuation).toList())));
+        try (SharedPrefix prefix = sharedPrefix(tokens.stream().map(ContinuationTokens::context).toList())) {
+            return inBatches(tokens, t -> t.context().length + t.continuation().length, batchSize, progress,
+                    batch -> Arrays.asList(scorer.logLikelihood(batch.stream().map(ContinuationTokens::context).toList(),
+                            batch.stream().map(ContinuationTokens::continuation).toList(), prefix)));
+        }
     }
 
     @Override
     public List<String> generate(List<Request.Generate> requests, int batchSize, IntConsumer progress) {
         record Job(long[] prompt, Request.Generate request) {}
         List<Job> jobs = requests.stream().map(r -> new Job(tokenizer.encode(r.context(), true), r)).toList();
-        return inBatches(jobs, j -> j.prompt().length, batchSize, progress, batch -> {
-            int maxNew = batch.stream().mapToInt(j -> j.request().maxNewTokens()).max().orElse(0);
-            List<String> stops = batch.get(0).request().stopSequences();
-            for (Job j : batch) {
-                if (!j.request().stopSequences().equals(stops) || j.request().maxNewTokens() != maxNew) {
-                    throw new IllegalArgumentException("requests in one generate call must share stop strings and max tokens");
-                }
+        try (SharedPrefix prefix = sharedPrefix(jobs.stream().map(Job::prompt).toList())) {
+            return inBatches(jobs, j -> j.prompt().length, batchSize, progress, batch -> generateBatch(batch.stream()
+                    .map(Job::request).toList(), batch.stream().map(Job::prompt).toList(), prefix));
+        }
+    }
+
+    private List<String> generateBatch(List<Request.Generate> batch, List<long[]> prompts, SharedPrefix prefix) {
+        int maxNew = batch.stream().mapToInt(Request.Generate::maxNewTokens).max().orElse(0);
+        List<String> stops = batch.get(0).stopSequences();
+        for (Request.Generate r : batch) {
+            if (!r.stopSequences().equals(stops) || r.maxNewTokens() != maxNew) {
+                throw new IllegalArgumentException("requests in one generate call must share stop strings and max tokens");
             }
-            StopCondition stop = stops.isEmpty() ? StopCondition.NEVER
-                    : ids -> StopStrings.firstIndex(tokenizer.decode(ids), stops) >= 0;
-            List<long[]> out = generator.generate(batch.stream().map(Job::prompt).toList(), maxNew, stop);
-            return out.stream().map(ids -> StopStrings.cut(tokenizer.decode(ids), stops)).toList();
-        });
+        }
+        StopCondition stop = stops.isEmpty() ? StopCondition.NEVER
+                : ids -> StopStrings.firstIndex(tokenizer.decode(ids), stops) >= 0;
+        List<long[]> out = generator.generate(prompts, maxNew, stop, prefix);
+        return out.stream().map(ids -> StopStrings.cut(tokenizer.decode(ids), stops)).toList();
     }
 
     @Override
@@ -97,19 +121,31 @@ public final class TorchLanguageModel implements LanguageModel {
             checkDistinct(r.labels(), firsts);
             jobs.add(new Job(context, firsts));
         }
-        return inBatches(jobs, j -> j.context().length, batchSize, progress, batch -> {
-            // rows may have different candidates: score the union, then pick each row's own
-            long[] union = batch.stream().flatMapToLong(j -> Arrays.stream(j.candidates())).distinct().toArray();
-            float[][] logits = scorer.nextTokenLogits(batch.stream().map(Job::context).toList(), union);
-            List<float[]> out = new ArrayList<>();
-            for (int b = 0; b < batch.size(); b++) {
-                long[] c = batch.get(b).candidates();
-                float[] row = new float[c.length];
-                for (int i = 0; i < c.length; i++) row[i] = logits[b][indexOf(union, c[i])];
-                out.add(row);
-            }
-            return out;
-        });
+        try (SharedPrefix prefix = sharedPrefix(jobs.stream().map(Job::context).toList())) {
+            return inBatches(jobs, j -> j.context().length, batchSize, progress, batch -> firstTokenBatch(
+                    batch.stream().map(Job::context).toList(), batch.stream().map(Job::candidates).toList(), prefix));
+        }
+    }
+
+    private List<float[]> firstTokenBatch(List<long[]> contexts, List<long[]> candidates, SharedPrefix prefix) {
+        // rows may have different candidates: score the union, then pick each row's own
+        long[] union = candidates.stream().flatMapToLong(Arrays::stream).distinct().toArray();
+        float[][] logits = scorer.nextTokenLogits(contexts, union, prefix);
+        List<float[]> out = new ArrayList<>();
+        for (int b = 0; b < contexts.size(); b++) {
+            long[] c = candidates.get(b);
+            float[] row = new float[c.length];
+            for (int i = 0; i < c.length; i++) row[i] = logits[b][indexOf(union, c[i])];
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** The prefix every row shares, computed once, or null when reuse is off or the prefix is too short to pay. */
+    private SharedPrefix sharedPrefix(List<long[]> rows) {
+        if (!prefixReuse || rows.size() < 2) return null;
+        int length = SharedPrefix.commonLength(rows, 1);             // each row keeps a token to predict from
+        return length < MIN_SHARED_PREFIX ? null : SharedPrefix.compute(model, Arrays.copyOf(rows.get(0), length));
     }
 
     private void checkDistinct(List<String> labels, long[] firsts) {

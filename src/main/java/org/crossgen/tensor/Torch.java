@@ -5,6 +5,7 @@ import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_full;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,22 @@ public final class Torch {
 
     private Torch() {}
 
+    /**
+     * JavaCPP measures the process's resident memory each time it allocates a native object (every
+     * tensor handle an op returns), to call {@code System.gc()} past a limit. crossgen frees
+     * tensors through {@link NativeScope}, not the GC, and the measurement was half the cost of a
+     * small op (an {@code add} of 512 floats: 3.2 µs, 1.7 µs without it; docs/engine.md), so it is
+     * off unless the user sets the property. It must be set before JavaCPP's {@code Pointer} loads.
+     */
+    static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
     /** Extracts and loads libtorch once per JVM and sets the intra-op thread count. */
     public static void init() {
         if (ready) return;
         synchronized (Torch.class) {
             if (ready) return;
             long t0 = System.nanoTime();
+            skipResidentMemoryChecks();
             try {
                 extractNatives();
                 Class<?> global = Class.forName("org.bytedeco.pytorch.global.torch");
@@ -53,11 +64,18 @@ public final class Torch {
      * Usable on its own (a warm-up step for images and CI) because it never calls {@code dlopen}.
      */
     public static void extractNatives() throws Exception {
+        skipResidentMemoryChecks();
         // Class.forName(..., false, ...) avoids the static initialiser, which would load the natives.
         Class<?> global = Class.forName("org.bytedeco.pytorch.global.torch", false, Torch.class.getClassLoader());
         // "-gpu" selects the CUDA build (mvn -Pcuda); JavaCPP reads the same property when loading
         String platform = Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", "");
         Loader.cacheResources(global, "/org/bytedeco/pytorch/" + platform + "/");
+    }
+
+    private static void skipResidentMemoryChecks() {
+        if (System.getProperty(MAX_PHYSICAL_BYTES) == null && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase()) == null) {
+            System.setProperty(MAX_PHYSICAL_BYTES, "0");
+        }
     }
 
     /** Intra-op threads: {@code CROSSGEN_THREADS} if set, else the number of available cores. */
@@ -75,6 +93,28 @@ public final class Torch {
     public static void threads(int n) {
         init();
         set_num_threads(n);
+    }
+
+    /** libtorch's intra-op threads (elementwise ops, reductions, oneDNN's bf16 matmuls, attention). */
+    public static int threads() {
+        init();
+        return get_num_threads();
+    }
+
+    /**
+     * Threads of OpenBLAS, which runs libtorch's float32 matmuls in its own pool, separate from the
+     * intra-op pool; {@code OPENBLAS_NUM_THREADS} sets it at start-up (see docs/engine.md, Threads).
+     */
+    public static int blasThreads() {
+        init();
+        return openblas_full.openblas_get_num_threads();
+    }
+
+    /** Sets OpenBLAS's thread count for the float32 matmuls that follow (process-wide). */
+    public static void blasThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("BLAS threads must be >= 1, got " + n);
+        init();
+        openblas_full.openblas_set_num_threads(n);
     }
 
     /** Seeds libtorch's default generator (CPU and, when present, CUDA). */

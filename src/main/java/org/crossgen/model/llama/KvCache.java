@@ -30,6 +30,24 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * A cache for {@code batch} rows that starts with the tokens of {@code prefix} (a batch-1
+     * cache) in every row: a prompt prefix shared by many requests is computed once and copied.
+     */
+    public static KvCache startingWith(KvCache prefix, LlamaModel model, long batch, long capacity) {
+        if (prefix.keys[0].size(0) != 1) throw new IllegalArgumentException("a prefix cache holds one row, got " + prefix.keys[0].size(0));
+        if (capacity < prefix.length) throw new IllegalArgumentException("capacity " + capacity + " < prefix length " + prefix.length);
+        KvCache c = new KvCache(model, batch, capacity);
+        try (NativeScope scope = NativeScope.open()) {
+            for (int i = 0; i < c.keys.length; i++) {                  // (1, KVH, P, D) broadcast into (B, KVH, P, D)
+                c.keys[i].narrow(2, 0, prefix.length).copy_(prefix.keys[i].narrow(2, 0, prefix.length));
+                c.values[i].narrow(2, 0, prefix.length).copy_(prefix.values[i].narrow(2, 0, prefix.length));
+            }
+        }
+        c.length = prefix.length;
+        return c;
+    }
+
     /** Tokens already cached (the position offset of the next forward call). */
     public long length() {
         return length;

@@ -274,7 +274,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** The output head: hidden states {@code (..., C)} to new logits {@code (..., V)}, belonging to the caller's scope. */
     public Tensor logits(Tensor hidden) {
-        return org.bytedeco.pytorch.global.torch.linear(hidden, lmHead);
+        return Linear.apply(hidden, lmHead, null);
     }
 
     public LlamaConfig config() {
