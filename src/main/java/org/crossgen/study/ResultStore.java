@@ -2,9 +2,7 @@ package org.crossgen.study;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +22,6 @@ import java.util.Set;
 import java.util.function.LongPredicate;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.RecordResult;
-import org.crossgen.files.AtomicFiles;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -511,55 +508,14 @@ public final class ResultStore implements AutoCloseable {
         });
     }
 
-    /** Writes {@link #rows()} as CSV (header = ResultRow's fields; NaN as empty), atomically. */
+    /** Writes {@link #rows()} as CSV ({@link ResultRowExport#writeCsv}), atomically. */
     public void exportCsv(Path target) throws IOException {
-        List<ResultRow> rows = rows();
-        AtomicFiles.write(target, tmp -> {
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write("base_model,method,train_dataset,train_size,train_shots,seed,eval_dataset,eval_task,template,shots,"
-                        + "metric,value,ci_lower,ci_upper,n\n");
-                for (ResultRow r : rows) {
-                    w.write(String.join(",", csv(r.baseModel()), r.method().id(), csv(r.trainDataset()), Integer.toString(r.trainSize()),
-                            Integer.toString(r.trainShots()), Long.toString(r.seed()), csv(r.evalDataset()), r.evalTask(),
-                            Integer.toString(r.template()), Integer.toString(r.shots()), r.metric(), number(r.value()),
-                            number(r.ciLower()), number(r.ciUpper()), Integer.toString(r.n())));
-                    w.write("\n");
-                }
-            }
-        });
+        ResultRowExport.writeCsv(rows(), target);
     }
 
-    /** Writes {@link #rows()} as a JSON array of objects (NaN as null), atomically. */
+    /** Writes {@link #rows()} as a JSON array ({@link ResultRowExport#writeJson}), atomically. */
     public void exportJson(Path target) throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ResultRow r : rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("base_model", r.baseModel());
-            m.put("method", r.method());
-            m.put("train_dataset", r.trainDataset());
-            m.put("train_size", r.trainSize());
-            m.put("train_shots", r.trainShots());
-            m.put("seed", r.seed());
-            m.put("eval_dataset", r.evalDataset());
-            m.put("eval_task", r.evalTask());
-            m.put("template", r.template());
-            m.put("shots", r.shots());
-            m.put("metric", r.metric());
-            m.put("value", Double.isNaN(r.value()) ? null : r.value());
-            m.put("ci_lower", Double.isNaN(r.ciLower()) ? null : r.ciLower());
-            m.put("ci_upper", Double.isNaN(r.ciUpper()) ? null : r.ciUpper());
-            m.put("n", r.n());
-            out.add(m);
-        }
-        AtomicFiles.writeString(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    private static String number(double v) {
-        return Double.isNaN(v) ? "" : Double.toString(v);
+        ResultRowExport.writeJson(rows(), target);
     }
 
     @Override

@@ -1,0 +1,95 @@
+package org.crossgen.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.crossgen.report.ReportBlock.Cell;
+import org.crossgen.report.ReportBlock.Figure;
+import org.crossgen.report.ReportBlock.Heading;
+import org.crossgen.report.ReportBlock.Table;
+import org.crossgen.study.Method;
+
+/**
+ * The report's section of one task: per evaluation setting the train-set × test-set matrices
+ * (absolute, Δ vs base), the heatmap of the primary metric and FT vs FTICL.
+ */
+final class TaskSection {
+    private TaskSection() {}
+
+    /** The section of one task: its matrices per evaluation setting. */
+    static void add(List<ReportBlock> blocks, StudyResults r, String task, String prefix) {
+        blocks.add(new Heading(2, "Task " + task + " (" + r.kind(task).name().toLowerCase(Locale.ROOT) + ")"));
+        String primary = r.primaryMetric(task);
+        for (Setting s : r.settings()) {
+            String slug = prefix + slug(task) + "-" + s.slug();
+            List<TaskMatrix> matrices = r.metrics(task).stream().map(m -> TaskMatrix.of(r, task, s, m)).filter(TaskMatrix::hasValues).toList();
+            if (matrices.isEmpty()) continue;
+            blocks.add(new Heading(3, task + " — " + s.label()));
+            for (TaskMatrix m : matrices) {
+                String metric = MetricNames.display(m.metric());
+                blocks.add(matrixTable(slug + "-" + m.metric() + "-abs",
+                        task + ", " + s.label() + ": " + metric + " per training set (rows) and test set (columns)", m, m.absolute(), false));
+                if (m.models().size() > 1) {
+                    blocks.add(matrixTable(slug + "-" + m.metric() + "-delta",
+                            task + ", " + s.label() + ": Δ" + metric + " vs base", m, m.delta(), true));
+                }
+                if (m.metric().equals(primary) && m.models().size() > 1) {
+                    List<ModelKey> ft = m.models().subList(1, m.models().size());
+                    Estimate[][] cells = java.util.Arrays.copyOfRange(m.delta(), 1, m.models().size());
+                    Heatmap h = new Heatmap(task + ": Δ" + metric + " vs base (" + s.label() + ")",
+                            m.modelLabels().subList(1, m.modelLabels().size()), m.testSets(), cells, "Δ" + metric + " vs base");
+                    blocks.add(new Figure("delta-" + slug + "-" + m.metric() + ".png",
+                            task + ": Δ" + metric + " vs base, " + s.label() + " (" + ft.size() + " fine-tuned models)", h.png(), h.svg()));
+                    ftVsFticl(blocks, r, m, slug);
+                }
+            }
+        }
+    }
+
+    private static Table matrixTable(String id, String caption, TaskMatrix m, Estimate[][] cells, boolean delta) {
+        List<String> header = new ArrayList<>();
+        header.add("model");
+        header.addAll(m.testSets());
+        List<List<Cell>> rows = new ArrayList<>();
+        for (int i = delta ? 1 : 0; i < m.models().size(); i++) {
+            List<Cell> row = new ArrayList<>();
+            row.add(Cell.of(m.modelLabels().get(i)));
+            for (int j = 0; j < m.testSets().size(); j++) {
+                row.add(new Cell(cells[i][j].format(decimals(m.metric()), delta), m.inDomain(i, j) ? "strong" : ""));
+            }
+            rows.add(row);
+        }
+        return new Table(id, caption, header, rows);
+    }
+
+    /** FT and FTICL of the same training set side by side: one row per (training set, k, test set). */
+    private static void ftVsFticl(List<ReportBlock> blocks, StudyResults r, TaskMatrix m, String slug) {
+        List<ModelKey> ficl = m.models().stream().filter(k -> k.method() == Method.FTICL).toList();
+        if (ficl.isEmpty()) return;
+        List<List<Cell>> rows = new ArrayList<>();
+        int d = decimals(m.metric());
+        for (ModelKey icl : ficl) {
+            ModelKey ft = new ModelKey(Method.FT, icl.trainDataset(), icl.trainSize(), 0);
+            for (String set : m.testSets()) {
+                String style = set.equals(icl.trainDataset()) ? "strong" : "";
+                Estimate ftCell = r.cell(ft, set, m.setting(), m.metric()), iclCell = r.cell(icl, set, m.setting(), m.metric());
+                rows.add(List.of(Cell.of(r.label(icl).replaceFirst("^FTICL k=\\d+ ", "")), Cell.of(Integer.toString(icl.trainShots())),
+                        new Cell(set + (style.isEmpty() ? "" : " (in-domain)"), style),
+                        new Cell(r.delta(ft, set, m.setting(), m.metric()).format(d, true), style),
+                        new Cell(r.delta(icl, set, m.setting(), m.metric()).format(d, true), style),
+                        new Cell(iclCell.minus(ftCell).format(d, true), style)));
+            }
+        }
+        blocks.add(new Table(slug + "-" + m.metric() + "-ft-vs-fticl", m.task() + ", " + m.setting().label() + ": FT vs FTICL, "
+                + MetricNames.display(m.metric()), List.of("training set", "FTICL k", "test set", "FT Δ vs base", "FTICL Δ vs base",
+                "FTICL − FT"), rows));
+    }
+
+    private static int decimals(String metric) {
+        return metric.equals("bleu") ? 2 : 3;
+    }
+
+    private static String slug(String s) {
+        return s.replaceAll("[^A-Za-z0-9.]+", "-");
+    }
+}
