@@ -8,13 +8,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 
 /**
  * SHA-256 content identities, the one place crossgen computes them. {@link #sha256(String...)}
  * hashes a list of strings unambiguously (each part is length-prefixed, so ("ab","c") and
  * ("a","bc") differ), which makes a key depend on nothing but the values given: the same on
  * every run and machine. {@link #sha256Text} is the plain hash of one text (what {@code sha256sum}
- * prints for it), {@link #sha256(Path)} that of a file's bytes.
+ * prints for it), {@link #sha256(Path)} that of a file's bytes, {@link #sha256Bytes} that of
+ * chunks of bytes in order (a training set's token ids).
  */
 public final class ContentHash {
     private ContentHash() {}
@@ -42,6 +44,13 @@ public final class ContentHash {
         try (InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Hex SHA-256 of the chunks' bytes, concatenated in order; the chunks are read one at a time. */
+    public static String sha256Bytes(Stream<byte[]> chunks) {
+        MessageDigest md = digest();
+        chunks.forEachOrdered(md::update);
         return HexFormat.of().formatHex(md.digest());
     }
 

@@ -1,11 +1,8 @@
 package org.crossgen.train;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.ArrayList;
 import java.util.List;
+import org.crossgen.files.ContentHash;
 import org.crossgen.prompt.TrainingExample;
 import org.crossgen.text.ContinuationTokens;
 import org.crossgen.text.Tokenizer;
@@ -35,12 +32,6 @@ public record SftExample(long[] promptIds, long[] targetIds) {
         return new SftExample(t.context(), t.continuation());
     }
 
-    public static List<SftExample> encodeAll(List<TrainingExample> examples, Tokenizer tokenizer) {
-        List<SftExample> out = new ArrayList<>(examples.size());
-        for (TrainingExample e : examples) out.add(encode(e, tokenizer));
-        return out;
-    }
-
     /** Tokens the model reads: prompt, target and EOS. */
     public int length() {
         return promptIds.length + targetIds.length + 1;
@@ -51,19 +42,16 @@ public record SftExample(long[] promptIds, long[] targetIds) {
      * target length and target ids as big-endian int64. Same data, same hash on every machine.
      */
     public static String sha256(List<SftExample> examples) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (SftExample e : examples) {
-                ByteBuffer b = ByteBuffer.allocate(8 * (2 + e.promptIds.length + e.targetIds.length));
-                b.putLong(e.promptIds.length);
-                for (long id : e.promptIds) b.putLong(id);
-                b.putLong(e.targetIds.length);
-                for (long id : e.targetIds) b.putLong(id);
-                md.update(b.array());
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ContentHash.sha256Bytes(examples.stream().map(SftExample::int64Bytes));
+    }
+
+    /** Prompt length, prompt ids, target length and target ids as big-endian int64. */
+    private byte[] int64Bytes() {
+        ByteBuffer b = ByteBuffer.allocate(8 * (2 + promptIds.length + targetIds.length));
+        b.putLong(promptIds.length);
+        for (long id : promptIds) b.putLong(id);
+        b.putLong(targetIds.length);
+        for (long id : targetIds) b.putLong(id);
+        return b.array();
     }
 }

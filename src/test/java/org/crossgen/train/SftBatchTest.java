@@ -41,6 +41,13 @@ class SftBatchTest {
         org.junit.jupiter.api.Assertions.assertNotEquals(SftExample.sha256(x), SftExample.sha256(y));
     }
 
+    /** Checkpoints store this hash, so its bytes are pinned: Python's hashlib over struct.pack('>q', ...) of each length and id. */
+    @Test
+    void dataHashIsSha256OfBigEndianLengthsAndIds() {
+        var data = List.of(new SftExample(new long[] {1, 5}, new long[] {6}), new SftExample(new long[] {7}, new long[0]));
+        assertEquals("e509824545ce9c54c802130d9e11d3598d358e802d438371996dd83f7ce2ea28", SftExample.sha256(data));
+    }
+
     @Test
     void encodesLikeEvaluationSplitsContextAndContinuation() {
         try (org.crossgen.text.Tokenizer tok = org.crossgen.text.Tokenizer.mistral32k()) {
