@@ -49,11 +49,6 @@ public final class RougeScorer {
         return new RougeScorer(EnumSet.allOf(RougeType.class), useStemmer);
     }
 
-    /** The variants this scorer computes. */
-    public Set<RougeType> types() {
-        return types;
-    }
-
     /**
      * Scores {@code hypothesis} against {@code reference} (rouge-score's {@code score(target,
      * prediction)}); returns one score per configured type, in {@link RougeType} order.

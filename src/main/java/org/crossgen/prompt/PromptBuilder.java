@@ -46,23 +46,9 @@ public final class PromptBuilder {
         return text.append(template.fill(recordFields)).toString();
     }
 
-    /** The evaluation prompt of a test record. */
-    public EvalPrompt evalPrompt(List<Example> demonstrations, Example record) {
-        return new EvalPrompt(prompt(demonstrations, record), record.output(), template.task().labels(),
-                record.position(), demonstrations.size());
-    }
-
     /** The training example of a training record (k = 0 is plain FT). */
     public TrainingExample trainingExample(List<Example> demonstrations, Example record) {
         return new TrainingExample(prompt(demonstrations, record), record.output());
-    }
-
-    /** Evaluation prompts of every test record of {@code dataset}, each with {@code shots} demonstrations. */
-    public List<EvalPrompt> evalPrompts(Dataset dataset, int shots, DemonstrationSampler sampler) {
-        List<Example> pool = pool(dataset, shots);
-        List<EvalPrompt> prompts = new ArrayList<>();
-        for (Example record : dataset.testExamples()) prompts.add(evalPrompt(demonstrations(dataset, pool, record, shots, sampler), record));
-        return prompts;
     }
 
     /**

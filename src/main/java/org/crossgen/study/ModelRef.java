@@ -6,8 +6,9 @@ import java.nio.file.Path;
  * A model ready to evaluate: the folder to load and the key that identifies its weights.
  *
  * @param key     the base model's content identity, or the training job's key
- * @param dir     folder to load: the base model, or the job's checkpoint (full weights or a LoRA adapter)
- * @param baseDir the base model's folder (the same as {@code dir} for a base model; what an adapter applies to)
+ * @param dir     folder to load: the base model, or the job's published model (LoRA merged into the weights)
+ * @param baseDir the base model's folder (the same as {@code dir} for a base model; its tokenizer serves a
+ *                fine-tuned model without one)
  * @param name    readable name, written into evaluation summaries
  */
 public record ModelRef(String key, Path dir, Path baseDir, String name) {}

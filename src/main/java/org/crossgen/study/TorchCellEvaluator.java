@@ -18,8 +18,9 @@ import org.crossgen.text.Tokenizer;
  * (same key and dtype) and are released when the next model is loaded or on {@link #close()}.
  *
  * <p>The tokenizer comes from the model's folder, or from the base model's when a fine-tuned
- * checkpoint has none. A LoRA adapter folder (adapter_config.json, no config.json) is refused
- * until the trainer's adapter format can be merged here.
+ * checkpoint has none. A LoRA adapter folder (adapter_config.json, no config.json) is refused with
+ * a pointer to its merged model: the study's own LoRA jobs publish merged weights
+ * ({@code FineTuning.LoraOutput.MERGED}), so only a folder given by hand can be an adapter.
  */
 public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
     /** Per-record progress of the cell being evaluated. */
@@ -59,8 +60,8 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
         close();
         Path dir = ref.dir();
         if (!Files.isRegularFile(dir.resolve("config.json")) && Files.isRegularFile(dir.resolve("adapter_config.json"))) {
-            throw new IOException(dir + " holds a LoRA adapter; evaluating adapters needs the trainer's merge "
-                    + "(org.crossgen.train), not wired yet");
+            throw new IOException(dir + " holds a LoRA adapter, not a model; evaluate its merged model "
+                    + "(crossgen train --lora --merge writes it into OUT/merged)");
         }
         Path tokenizerDir = Files.isRegularFile(dir.resolve("tokenizer.json")) ? dir : ref.baseDir();
         model = LlamaModel.load(dir, dtype, device);

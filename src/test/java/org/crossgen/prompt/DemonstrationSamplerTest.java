@@ -44,12 +44,12 @@ class DemonstrationSamplerTest {
         Dataset tweetqa = PAPER.dataset("question/tweetqa");
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(tweetqa.task(), 0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> builder.evalPrompts(tweetqa, 5, DemonstrationSampler.paper()));
+                () -> builder.demonstrations(tweetqa, builder.pool(tweetqa, 5), tweetqa.testExamples().get(0), 5, DemonstrationSampler.paper()));
         assertEquals("question/tweetqa (question/few_shot/tweetqa_few_shot.json): 5 demonstrations asked, but the pool has 4",
                 e.getMessage());
         Dataset snli = PAPER.dataset("inference/snli");
         e = assertThrows(IllegalArgumentException.class,
-                () -> new PromptBuilder(PromptTemplate.of(snli.task(), 0)).evalPrompts(snli, 1, DemonstrationSampler.paper()));
+                () -> new PromptBuilder(PromptTemplate.of(snli.task(), 0)).pool(snli, 1));
         assertEquals("inference/snli has no demonstration pool; use 0 shots", e.getMessage());
     }
 

@@ -66,10 +66,13 @@ class GoldenPromptTest {
                     + filled(task, template, pool.get(1)) + pool.get(1).output() + "\n\n" + filled(task, template, record);
         };
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(d.task(), template));
-        EvalPrompt prompt = builder.evalPrompts(d, k, DemonstrationSampler.paper()).get(0);
-        assertEquals(expected, prompt.prompt());
-        assertEquals(record.output(), prompt.reference());
-        assertEquals(d.task().labels(), prompt.choices());
+        assertEquals(expected, firstTestPrompt(builder, d, k));
+    }
+
+    /** The prompt of the first test record with {@code k} paper demonstrations, built as the Evaluator builds it. */
+    private static String firstTestPrompt(PromptBuilder builder, Dataset d, int k) {
+        Example record = d.testExamples().get(0);
+        return builder.prompt(builder.demonstrations(d, builder.pool(d, k), record, k, DemonstrationSampler.paper()), record);
     }
 
     @ParameterizedTest(name = "{0} template {1}, {2}-shot FTICL")
@@ -91,8 +94,7 @@ class GoldenPromptTest {
         // the yelp pool starts negative, positive; the prompt ends at "Sentiment:" with no space
         Dataset yelp = PAPER.dataset("sentiment/yelp");
         List<Example> pool = yelp.demonstrations();
-        String prompt = new PromptBuilder(PromptTemplate.of(yelp.task(), 1))
-                .evalPrompts(yelp, 2, DemonstrationSampler.paper()).get(0).prompt();
+        String prompt = firstTestPrompt(new PromptBuilder(PromptTemplate.of(yelp.task(), 1)), yelp, 2);
         assertEquals("Analyze the sentiment of the following text:" + pool.get(0).field("input") + "\nSentiment:"
                 + pool.get(0).output() + "\n\nAnalyze the sentiment of the following text:" + pool.get(1).field("input")
                 + "\nSentiment:" + pool.get(1).output() + "\n\nAnalyze the sentiment of the following text:"

@@ -53,10 +53,6 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
-    public long capacity() {
-        return capacity;
-    }
-
     /** Writes {@code k, v (B, KVH, T, D)} at the current length; returns all cached {@code (B, KVH, length+T, D)}. */
     Tensor[] append(int layer, Tensor k, Tensor v) {
         long t = k.size(2);
