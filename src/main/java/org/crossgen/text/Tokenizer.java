@@ -24,10 +24,11 @@ import org.crossgen.files.InputFiles;
  * space) to every encoded text. So {@code encode(prompt) ++ encode(target)} gives the target a
  * leading word boundary: {@code "Sentiment:"} + {@code "positive"} encodes the target as
  * {@code ▁positive}, while encoding the concatenated string {@code "Sentiment:positive"} gives
- * {@code :} {@code positive} without it. Encode prompt and target separately (as the trainer and
- * log-likelihood scorer do) and the target's tokens do not depend on the prompt's last characters;
- * the cost is that the model sees a space the prompt text does not show. {@link #decode} strips
- * one leading space, so {@code decode(encode(t, false))} returns {@code t}.
+ * {@code :} {@code positive} without it. The trainer and the log-likelihood scorer therefore do
+ * not encode the target on its own: {@link ContinuationTokens} encodes prompt and target as one
+ * string and takes the target's tokens from it, as the model would produce them in context (only
+ * when a token merges across the boundary does it fall back to the separate encoding).
+ * {@link #decode} strips one leading space, so {@code decode(encode(t, false))} returns {@code t}.
  *
  * <p>Special tokens written literally in a text ({@code "<s>"}, {@code "</s>"}) are matched as
  * special tokens by the underlying library; the shipped datasets contain none.
