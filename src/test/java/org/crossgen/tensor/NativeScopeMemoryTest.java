@@ -3,27 +3,18 @@ package org.crossgen.tensor;
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.testing.NativeResident;
 import org.junit.jupiter.api.Test;
 
 /** Per-step scopes keep resident memory flat over a long loop (without them it grows until GC). */
 class NativeScopeMemoryTest {
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
     @Test
-    void residentMemoryStaysFlatOver100TrainingSteps() throws IOException {
+    void residentMemoryStaysFlatOver100TrainingSteps() {
         LlamaConfig c = LlamaConfig.of(2000, 128, 2, 4, 2, 344, false);
         try (LlamaModel model = LlamaModel.random(c, 7, DType.FLOAT32, ComputeDevice.CPU)) {
             model.namedWeights().values().forEach(p -> p.requires_grad_(true));
@@ -44,8 +35,8 @@ class NativeScopeMemoryTest {
                         }
                     }
                 }
-                if (step == 9) afterWarmup = rssKb();
-                if (step > 9) peakGrowth = Math.max(peakGrowth, rssKb() - afterWarmup);
+                if (step == 9) afterWarmup = NativeResident.vmRssKb();
+                if (step > 9) peakGrowth = Math.max(peakGrowth, NativeResident.vmRssKb() - afterWarmup);
             }
             NativeScope.release(ids);
             // one step allocates ~10 MB of activations and gradients; a leak would add that every step
