@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
             AtomicLong done = new AtomicLong();
             EvalResult result;
             try (ProgressBar bar = ProgressBar.forConsole(spec.dataset(), evaluator.size(spec), false)) {
-                result = evaluator.run(modelOptions.modelDir().toString(), spec, n -> bar.update(done.addAndGet(n), ""));
+                result = evaluator.run(modelOptions.modelName(), spec, n -> bar.update(done.addAndGet(n), ""));
             }
             result.write(out);
             root.out().println(json.writeValueAsString(result.metrics()));

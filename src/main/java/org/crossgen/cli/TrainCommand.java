@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
 
         ComputeDevice device = FineTuning.rankDevice(ComputeDevice.parse(modelOptions.device), env);
         Path base = modelOptions.modelDir();
-        var job = new FineTuning.Job(base, base.toString(), ds, size, template, shots, sampler, config.seed(), limit, config);
+        var job = new FineTuning.Job(base, modelOptions.modelName(), ds, size, template, shots, sampler, config.seed(), limit, config);
         try (Collectives group = Collectives.connect(env, device, Duration.ofSeconds(distTimeout));
              ProgressBar bar = ProgressBar.forConsole("train " + dataset, 0, false)) {
             TrainingListener progress = group.isMain() ? new TrainingProgress(bar) : TrainingListener.NONE;

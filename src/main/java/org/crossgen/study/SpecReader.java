@@ -193,12 +193,19 @@ final class SpecReader {
                 problem(at, "repeated model " + m);
                 continue;
             }
-            Optional<Path> located = locator.locate(m);
+            Path local = base.resolve(m).normalize();
+            Optional<Path> located;
+            try {   // a folder that exists wins over a name the locator knows, as in transformers
+                located = Files.isDirectory(local) && !m.equals(ModelLocator.DEFAULT) ? Optional.empty() : locator.locate(m);
+            } catch (IOException | IllegalArgumentException e) {
+                problem(at, e.getMessage());
+                continue;
+            }
             if (located.isEmpty() && m.equals(ModelLocator.DEFAULT)) {
                 problem(at, "\"default\" names crossgen's built-in default model, which this build cannot locate; give a model folder");
                 continue;
             }
-            Path dir = located.orElseGet(() -> base.resolve(m).normalize());
+            Path dir = located.orElse(local);
             if (!Files.isDirectory(dir)) {
                 problem(at, "model folder not found: " + dir);
             } else if (!Files.isRegularFile(dir.resolve("config.json"))) {
