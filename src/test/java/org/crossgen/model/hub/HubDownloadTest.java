@@ -15,6 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.DType;
+import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.Tensors;
+import org.crossgen.testing.TestResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +88,24 @@ class HubDownloadTest {
         Map<String, String> noServer = Map.of("HF_HUB_CACHE", tmp.resolve("cache").toString(), "HF_ENDPOINT", "http://127.0.0.1:9");
         assertEquals(dir, HubModels.of(noServer).resolve("org/tiny"));
         assertEquals(dir, HubModels.of(noServer).resolve("org/tiny@" + FakeHub.COMMIT));
+    }
+
+    @Test
+    void aDownloadedRealCheckpointComputesWhatItsFolderComputes() throws IOException {
+        Path local = TestResources.stories260k();
+        try (FakeHub hub = new FakeHub("karpathy/stories260k", FakeHub.filesOf(local))) {
+            Path dir = HubModels.of(env(hub)).resolve("karpathy/stories260k");
+            try (LlamaModel a = LlamaModel.load(local, DType.FLOAT32, ComputeDevice.CPU);
+                 LlamaModel b = LlamaModel.load(dir, DType.FLOAT32, ComputeDevice.CPU)) {
+                assertArrayEquals(logits(a), logits(b), 0f, "the snapshot's links lead to the same weights");
+            }
+        }
+    }
+
+    private static float[] logits(LlamaModel m) {
+        try (NativeScope s = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+            return Tensors.toFloats(m.forward(Tensor.create(new long[] {1, 300, 301, 302}, 1, 4), Tensors.positions(1, 4), null, null));
+        }
     }
 
     @Test
