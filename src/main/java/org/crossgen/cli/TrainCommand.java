@@ -97,9 +97,9 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The base model's tokenizer files into a saved model folder. */
+    /** The base model's tokenizer, chat-template and generation files into a saved model folder. */
     static void copyTokenizer(Path from, Path to) throws java.io.IOException {
-        FineTuning.copyTokenizerFiles(from, to);
+        FineTuning.copyBaseFiles(from, to);
     }
 
     /** {@code --nproc N}: this process becomes the launcher of N ranks, each running this same command line. */
