@@ -77,6 +77,25 @@ class StudySpecTest {
         assertEquals(dir, s.modelDirs().get("default"));
     }
 
+    /** A Hub id goes to the locator (the CLI's finds it in the Hugging Face cache); an existing folder of that name wins. */
+    @Test
+    void hubIdsAreResolvedThroughTheLocatorUnlessAFolderHasThatName() throws Exception {
+        Path snapshot = StudyFixtures.fakeModel(tmp.resolve("cache/snapshot"), "{}");
+        ModelLocator hub = name -> {
+            if (name.equals("org/tiny")) return Optional.of(snapshot);
+            throw new java.io.IOException("model " + name + " (revision main) is not in the Hugging Face cache");
+        };
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: [org/tiny]\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
+        StudySpec s = StudySpec.read(f, REGISTRY, hub);
+        assertEquals(List.of("org/tiny"), s.models(), "the Hub id is the model's name in plans and reports");
+        assertEquals(snapshot, s.modelDirs().get("org/tiny"));
+        StudyFixtures.fakeModel(tmp.resolve("org/tiny"), "{}");
+        assertEquals(tmp.resolve("org/tiny").toAbsolutePath(), StudySpec.read(f, REGISTRY, hub).modelDirs().get("org/tiny"));
+        Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "models: [org/gone]\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, hub));
+        assertEquals(List.of(g + ": models[0]: model org/gone (revision main) is not in the Hugging Face cache"), e.problems());
+    }
+
     @Test
     void theExampleSpecIsValid() throws Exception {
         Path model = StudyFixtures.fakeModel(tmp.resolve("builtin"), "{}");
