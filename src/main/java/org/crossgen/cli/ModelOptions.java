@@ -47,6 +47,20 @@ final class ModelOptions {
         return DefaultModel.path();
     }
 
+    /**
+     * The model as an output folder names it: the Hub id, the folder as given, or {@code default},
+     * with the characters a path cannot hold replaced as lm-evaluation-harness does ({@code org__name}).
+     */
+    String label() {
+        return model == null ? DEFAULT : sanitize(HubModels.isHubId(model, Path.of("")) ? HubModels.canonical(model) : model);
+    }
+
+    /** {@code / \ : * ? " < > | [ ]} runs become {@code __}; a name of dots only (a folder climbing up) becomes {@code model}. */
+    static String sanitize(String name) {
+        String s = name.replaceAll("[\"<>:/\\\\|?*\\[\\]]+", "__");
+        return s.matches("\\.*") ? "model" : s;
+    }
+
     /** What run cards, adapters and summaries record as the model: the Hub id when it came from the Hub, else the folder. */
     String modelName() throws IOException {
         return model != null && HubModels.isHubId(model, Path.of("")) ? HubModels.canonical(model) : modelDir().toString();

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crossgen.data.Dataset;
-import org.crossgen.data.TaskRegistry;
 import org.crossgen.dist.Collectives;
 import org.crossgen.dist.LocalLauncher;
 import org.crossgen.dist.RankEnvironment;
@@ -36,6 +35,7 @@ final class TrainCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
     @Mixin ModelOptions modelOptions;
     @Mixin TrainOptions trainOptions;
+    @Mixin RegistryOptions registryOptions;
 
     @Option(names = "--dataset", paramLabel = "TASK/NAME", description = "Training dataset, e.g. sentiment/amazon.") String dataset;
     @Option(names = "--size", defaultValue = "2000", description = "Training file size: 2000, 4000 or 6000 where it exists.") int size;
@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
         if (method.equals("ft") && shots != 0) throw new IllegalArgumentException("--method ft trains without demonstrations; use --method fticl --shots " + shots);
         if (method.equals("fticl") && shots == 0) throw new IllegalArgumentException("--method fticl needs --shots K > 0");
         if (merge && config.lora() == null) throw new IllegalArgumentException("--merge needs --lora");
-        Dataset ds = TaskRegistry.paper().dataset(dataset);
+        Dataset ds = registryOptions.registry().dataset(dataset);
         if (!ds.train().containsKey(size)) throw new IllegalArgumentException(dataset + " has no training file of size " + size + "; sizes: " + ds.train().keySet());
         if (nproc > 1 && !env.distributed()) return launchRanks();
 
