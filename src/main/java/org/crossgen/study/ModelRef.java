@@ -9,5 +9,11 @@ import java.nio.file.Path;
  * @param dir     folder to load: the base model, or the job's checkpoint (full weights or a LoRA adapter)
  * @param baseDir the base model's folder (the same as {@code dir} for a base model; what an adapter applies to)
  * @param name    readable name, written into evaluation summaries
+ * @param adapter a PEFT adapter to apply to {@code dir}, or null
  */
-public record ModelRef(String key, Path dir, Path baseDir, String name) {}
+public record ModelRef(String key, Path dir, Path baseDir, String name, StudySpec.Adapter adapter) {
+    /** A model without adapter. */
+    public ModelRef(String key, Path dir, Path baseDir, String name) {
+        this(key, dir, baseDir, name, null);
+    }
+}

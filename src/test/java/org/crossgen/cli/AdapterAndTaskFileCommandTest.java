@@ -7,15 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.util.List;
-import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.crossgen.model.llama.LlamaModel;
-import org.crossgen.model.llama.LoraAdapter;
-import org.crossgen.model.llama.LoraConfig;
-import org.crossgen.tensor.ComputeDevice;
-import org.crossgen.tensor.DType;
-import org.crossgen.tensor.Torch;
 import org.crossgen.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,18 +17,8 @@ class AdapterAndTaskFileCommandTest {
     static final String TOPIC = "examples/topic/topic.yaml";
     @TempDir Path tmp;
 
-    /** A tiny base and a PEFT adapter for it whose B is not zero, so it changes what the model computes. */
     private Path adapter(Path base) throws Exception {
-        Path dir = tmp.resolve("adapter");
-        try (LlamaModel model = LlamaModel.load(base, DType.FLOAT32, ComputeDevice.CPU);
-             LoraAdapter a = LoraAdapter.attach(model, new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj", "o_proj")), 3)) {
-            Torch.seed(11);
-            try (NoGradGuard ng = new NoGradGuard()) {
-                a.tensors().forEach((name, t) -> { if (name.contains("lora_B")) t.uniform_(-0.5, 0.5, new GeneratorOptional()); });
-            }
-            a.save(dir, base.toString());
-        }
-        return dir;
+        return TinyModels.adapter(base, tmp.resolve("adapter"), 3);
     }
 
     private static double[] logprobs(CliRun r) throws Exception {
