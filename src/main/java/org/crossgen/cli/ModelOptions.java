@@ -41,7 +41,13 @@ final class ModelOptions {
     }
 
     private Path resolve() throws IOException {
-        if (model != null && HubModels.isHubId(model, Path.of(""))) return HubModels.fromEnvironment().resolve(model);
+        if (model != null && HubModels.isHubId(model, Path.of(""))) {
+            try {
+                return HubModels.fromEnvironment().resolve(model);
+            } catch (IOException e) {   // it may have been meant as a folder
+                throw new IOException("--model " + model + ": no such folder here, and as a Hub id: " + e.getMessage(), e);
+            }
+        }
         if (model != null && !(model.equals(DEFAULT) && !Files.isDirectory(Path.of(model)))) return Path.of(model);
         if (!DefaultModel.available()) throw new IllegalArgumentException("give --model DIR (a Hugging Face checkpoint folder) or ORG/NAME");
         return DefaultModel.path();

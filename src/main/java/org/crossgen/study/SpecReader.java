@@ -253,7 +253,7 @@ final class SpecReader {
             try {   // a folder that exists wins over a name the locator knows, as in transformers
                 located = Files.isDirectory(local) && !m.equals(ModelLocator.DEFAULT) ? Optional.empty() : locator.locate(m);
             } catch (IOException | IllegalArgumentException e) {
-                problem(at, e.getMessage());
+                problem(at, "no model folder " + local + ", and as a Hub id: " + e.getMessage());
                 continue;
             }
             if (located.isEmpty() && m.equals(ModelLocator.DEFAULT)) {

@@ -50,7 +50,7 @@ class HubModelCommandTest {
 
         Process missing = crossgen(log, "generate", "--model", "org/other@v2", "--prompt", "hi");
         assertEquals(1, missing.exitValue());
-        assertEquals("error: model org/other (revision v2) is not in the Hugging Face cache " + tmp.resolve("hub") + " (or only in part) "
+        assertEquals("error: --model org/other@v2: no such folder here, and as a Hub id: model org/other (revision v2) is not in the Hugging Face cache " + tmp.resolve("hub") + " (or only in part) "
                 + "and HF_HUB_OFFLINE is set; unset it to download the model, or give a model folder", Files.readString(log).strip());
     }
 }

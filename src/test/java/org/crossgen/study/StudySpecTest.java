@@ -93,7 +93,8 @@ class StudySpecTest {
         assertEquals(tmp.resolve("org/tiny").toAbsolutePath(), StudySpec.read(f, REGISTRY, hub).modelDirs().get("org/tiny"));
         Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "models: [org/gone]\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
         StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, hub));
-        assertEquals(List.of(g + ": models[0]: model org/gone (revision main) is not in the Hugging Face cache"), e.problems());
+        assertEquals(List.of(g + ": models[0]: no model folder " + tmp.resolve("org/gone").toAbsolutePath()
+                + ", and as a Hub id: model org/gone (revision main) is not in the Hugging Face cache"), e.problems());
     }
 
     @Test
