@@ -11,7 +11,6 @@ import org.crossgen.eval.EvalSpec;
 import org.crossgen.eval.Evaluator;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.infer.TorchLanguageModel;
-import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.text.Tokenizer;
@@ -27,6 +26,8 @@ final class EvalCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
 
     @Mixin ModelOptions modelOptions;
+    @Mixin AdapterOptions adapterOptions;
+    @Mixin RegistryOptions registryOptions;
     @Mixin Run run;
     @Option(names = "--rescore", paramLabel = "DIR", description = "Re-score an evaluation folder instead of running a model.")
     Path rescore;
@@ -52,13 +53,14 @@ final class EvalCommand implements Callable<Integer> {
         int maxLength;
         @Option(names = "--stemmer", description = "Porter-stem ROUGE tokens.") boolean stemmer;
         @Option(names = "--batch-size", defaultValue = "8") int batchSize;
-        @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/eval/<dataset>-t<template>-k<shots>).")
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "Output folder (default: runs/eval/<model>/<task>-<dataset>-t<template>-k<shots>, the model as in org__name).")
         Path out;
     }
 
     @Override
     public Integer call() throws Exception {
-        TaskRegistry registry = TaskRegistry.paper();
+        TaskRegistry registry = registryOptions.registry();
         ObjectMapper json = new ObjectMapper();
         if (rescore != null) {
             Map<String, Object> metrics = EvalResult.rescore(rescore, registry);
@@ -70,13 +72,13 @@ final class EvalCommand implements Callable<Integer> {
                 run.limit, run.maxNewTokens, run.maxLength, run.stemmer);
         registry.dataset(spec.dataset()); // unknown names fail here, before the model loads
         Path out = run.out != null ? run.out
-                : Path.of("runs", "eval", spec.dataset().replace('/', '-') + "-t" + spec.template() + "-k" + spec.shots());
-        try (LlamaModel model = modelOptions.load(); Tokenizer tokenizer = TextRequests.tokenizer(modelOptions)) {
-            Evaluator evaluator = new Evaluator(new TorchLanguageModel(model, tokenizer), registry, run.batchSize);
+                : Path.of("runs", "eval", adapterOptions.label(modelOptions), spec.dataset().replace('/', '-') + "-t" + spec.template() + "-k" + spec.shots());
+        try (var adapted = adapterOptions.load(modelOptions); Tokenizer tokenizer = TextRequests.tokenizer(modelOptions)) {
+            Evaluator evaluator = new Evaluator(new TorchLanguageModel(adapted.model(), tokenizer), registry, run.batchSize);
             AtomicLong done = new AtomicLong();
             EvalResult result;
             try (ProgressBar bar = ProgressBar.forConsole(spec.dataset(), evaluator.size(spec), false)) {
-                result = evaluator.run(modelOptions.modelDir().toString(), spec, n -> bar.update(done.addAndGet(n), ""));
+                result = evaluator.run(adapterOptions.name(modelOptions), spec, n -> bar.update(done.addAndGet(n), ""));
             }
             result.write(out);
             root.out().println(json.writeValueAsString(result.metrics()));

@@ -20,6 +20,7 @@ import picocli.CommandLine.ParentCommand;
 final class GenerateCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
     @Mixin ModelOptions modelOptions;
+    @Mixin AdapterOptions adapterOptions;
 
     @ArgGroup(exclusive = true, multiplicity = "1") Input input;
 
@@ -41,7 +42,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LlamaModel model = modelOptions.load()) {
+        try (var adapted = adapterOptions.load(modelOptions)) {
+            LlamaModel model = adapted.model();
             if (input.ids != null) {
                 if (!stops.isEmpty()) throw new IllegalArgumentException("--stop needs --prompt (stop strings are text)");
                 long[] prompt = ModelOptions.parseIds("--ids", input.ids);

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
 import picocli.CommandLine.Command;
@@ -20,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
 final class ScoreCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
     @Mixin ModelOptions modelOptions;
+    @Mixin AdapterOptions adapterOptions;
 
     @Option(names = "--context", paramLabel = "TEXT", description = "Context text (BOS is added by the tokenizer).")
     String context;
@@ -41,8 +41,8 @@ final class ScoreCommand implements Callable<Integer> {
         if (ids != null) {
             if (!logits) throw new IllegalArgumentException("--ids needs --logits (or use --context/--continuation to score text)");
             long[] input = ModelOptions.parseIds("--ids", ids);
-            try (LlamaModel model = modelOptions.load(); NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
-                Tensor out = model.forward(Tensor.create(input, 1, input.length), Tensors.positions(1, input.length), null, null);
+            try (var adapted = adapterOptions.load(modelOptions); NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+                Tensor out = adapted.model().forward(Tensor.create(input, 1, input.length), Tensors.positions(1, input.length), null, null);
                 float[][] values = Tensors.toFloat2d(out.select(0, 0));
                 ObjectMapper m = new ObjectMapper();
                 ObjectNode o = m.createObjectNode();
@@ -60,8 +60,8 @@ final class ScoreCommand implements Callable<Integer> {
         if (context == null || continuations.isEmpty()) {
             throw new IllegalArgumentException("give --context TEXT --continuation TEXT..., or --ids 1,2,3 --logits");
         }
-        try (LlamaModel model = modelOptions.load()) {
-            return TextRequests.score(root, modelOptions, model, context, continuations, json);
+        try (var adapted = adapterOptions.load(modelOptions)) {
+            return TextRequests.score(root, modelOptions, adapted.model(), context, continuations, json);
         }
     }
 }

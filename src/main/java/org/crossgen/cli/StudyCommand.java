@@ -11,7 +11,10 @@ import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudySpec;
 import org.crossgen.study.Trainer;
+import java.util.Optional;
 import org.crossgen.model.DefaultModel;
+import org.crossgen.model.hub.HubId;
+import org.crossgen.model.hub.HubModels;
 import org.crossgen.study.SftJobTrainer;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.train.TrainingListener;
@@ -33,9 +36,12 @@ final class StudyCommand implements Runnable {
         spec.commandLine().usage(root.out());
     }
 
-    /** Resolves {@code default} in specs to crossgen's built-in model. */
+    /** Resolves {@code default} in specs to crossgen's built-in model, and Hub ids through the Hugging Face cache. */
     static ModelLocator modelLocator() {
-        return name -> name.equals("default") && DefaultModel.available() ? java.util.Optional.of(DefaultModel.path()) : java.util.Optional.empty();
+        return name -> {
+            if (name.equals(ModelLocator.DEFAULT)) return DefaultModel.available() ? Optional.of(DefaultModel.path()) : Optional.empty();
+            return HubId.looksLike(name) ? Optional.of(HubModels.fromEnvironment().resolve(name)) : Optional.empty();
+        };
     }
 
     /** The trainer of {@code crossgen study run}: supervised fine-tuning, LoRA merged into the saved model. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crossgen.data.Dataset;
-import org.crossgen.data.TaskRegistry;
 import org.crossgen.dist.Collectives;
 import org.crossgen.dist.LocalLauncher;
 import org.crossgen.dist.RankEnvironment;
@@ -36,6 +35,7 @@ final class TrainCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
     @Mixin ModelOptions modelOptions;
     @Mixin TrainOptions trainOptions;
+    @Mixin RegistryOptions registryOptions;
 
     @Option(names = "--dataset", paramLabel = "TASK/NAME", description = "Training dataset, e.g. sentiment/amazon.") String dataset;
     @Option(names = "--size", defaultValue = "2000", description = "Training file size: 2000, 4000 or 6000 where it exists.") int size;
@@ -75,13 +75,13 @@ final class TrainCommand implements Callable<Integer> {
         if (method.equals("ft") && shots != 0) throw new IllegalArgumentException("--method ft trains without demonstrations; use --method fticl --shots " + shots);
         if (method.equals("fticl") && shots == 0) throw new IllegalArgumentException("--method fticl needs --shots K > 0");
         if (merge && config.lora() == null) throw new IllegalArgumentException("--merge needs --lora");
-        Dataset ds = TaskRegistry.paper().dataset(dataset);
+        Dataset ds = registryOptions.registry().dataset(dataset);
         if (!ds.train().containsKey(size)) throw new IllegalArgumentException(dataset + " has no training file of size " + size + "; sizes: " + ds.train().keySet());
         if (nproc > 1 && !env.distributed()) return launchRanks();
 
         ComputeDevice device = FineTuning.rankDevice(ComputeDevice.parse(modelOptions.device), env);
         Path base = modelOptions.modelDir();
-        var job = new FineTuning.Job(base, base.toString(), ds, size, template, shots, sampler, config.seed(), limit, config);
+        var job = new FineTuning.Job(base, modelOptions.modelName(), ds, size, template, shots, sampler, config.seed(), limit, config);
         try (Collectives group = Collectives.connect(env, device, Duration.ofSeconds(distTimeout));
              ProgressBar bar = ProgressBar.forConsole("train " + dataset, 0, false)) {
             TrainingListener progress = group.isMain() ? new TrainingProgress(bar) : TrainingListener.NONE;
@@ -97,9 +97,9 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The base model's tokenizer files into a saved model folder. */
+    /** The base model's tokenizer, chat-template and generation files into a saved model folder. */
     static void copyTokenizer(Path from, Path to) throws java.io.IOException {
-        FineTuning.copyTokenizerFiles(from, to);
+        FineTuning.copyBaseFiles(from, to);
     }
 
     /** {@code --nproc N}: this process becomes the launcher of N ranks, each running this same command line. */

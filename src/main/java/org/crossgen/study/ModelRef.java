@@ -10,5 +10,11 @@ import java.nio.file.Path;
  * @param baseDir the base model's folder (the same as {@code dir} for a base model; its tokenizer serves a
  *                fine-tuned model without one)
  * @param name    readable name, written into evaluation summaries
+ * @param adapter a PEFT adapter to apply to {@code dir}, or null
  */
-public record ModelRef(String key, Path dir, Path baseDir, String name) {}
+public record ModelRef(String key, Path dir, Path baseDir, String name, StudySpec.Adapter adapter) {
+    /** A model without adapter. */
+    public ModelRef(String key, Path dir, Path baseDir, String name) {
+        this(key, dir, baseDir, name, null);
+    }
+}

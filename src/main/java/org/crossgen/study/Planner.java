@@ -8,6 +8,7 @@ import java.util.List;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.EvalSpec;
+import org.crossgen.files.ContentHash;
 
 /**
  * Expands a spec into its training jobs (base model x training set x method x size x seed, where
@@ -28,7 +29,9 @@ public final class Planner {
         List<EvalCell> cells = new ArrayList<>();
         for (String model : spec.models()) {
             Path dir = spec.modelDirs().get(model);
-            BaseModel base = new BaseModel(model, dir, identify(dir));
+            StudySpec.Adapter adapter = spec.adapters().get(model);
+            BaseModel base = new BaseModel(model, dir, adapter == null ? identify(dir)
+                    : ContentHash.sha256("crossgen-adapted-model-v1", identify(dir), identify(adapter.dir())), adapter);
             if (spec.methods().contains(Method.BASE)) cells.addAll(cells(spec, base, null));
             for (String train : spec.trainDatasets()) {
                 for (int k : trainShots(spec)) {

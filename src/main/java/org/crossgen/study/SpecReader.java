@@ -40,6 +40,7 @@ final class SpecReader {
     static final List<String> KEYS = List.of("models", "train_datasets", "methods", "fticl_shots", "train_sizes", "seeds",
             "eval_sets", "eval_shots", "templates", "scoring", "sampler", "eval_seed", "max_new_tokens", "stemmer", "dtype",
             "lora", "training", "limits");
+    static final List<String> MODEL_KEYS = List.of("model", "adapter", "merge");
     static final List<String> LORA_KEYS = List.of("r", "alpha", "dropout", "targets");
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
             "weight_decay", "max_length", "template");
@@ -66,13 +67,21 @@ final class SpecReader {
         JsonNode root = parse();
         knownKeys(root, "", KEYS);
 
-        List<String> models = strings(root, "models", null);
-        if (models.isEmpty() && root.has("models")) problem("models", "needs at least one model folder or \"default\"");
-        Map<String, Path> modelDirs = resolveModels(models);
+        List<ModelEntry> entries = modelEntries(root.get("models"));
+        if (entries.isEmpty() && root.has("models")) problem("models", "needs at least one model folder or \"default\"");
+        List<String> models = entries.stream().map(ModelEntry::name).toList();
+        Map<String, StudySpec.Adapter> adapters = new LinkedHashMap<>();
+        Map<String, Path> modelDirs = resolveModels(entries, adapters);
 
         List<Method> methods = methods(root);
         if (methods.isEmpty() && root.hasNonNull("methods")) problem("methods", "needs at least one of " + java.util.Arrays.stream(Method.values()).map(Method::id).toList());
         boolean trains = methods.contains(Method.FT) || methods.contains(Method.FTICL);
+        for (int i = 0; i < entries.size(); i++) {
+            if (trains && entries.get(i).adapter() != null) {
+                problem("models[" + i + "]", "a model with an adapter is evaluated only; fine-tuning starts from plain models "
+                        + "(give it its own spec with methods: [base])");
+            }
+        }
 
         List<String> trainDatasets = strings(root, "train_datasets", List.of());
         if (trains && trainDatasets.isEmpty()) {
@@ -140,7 +149,7 @@ final class SpecReader {
         }
 
         if (!problems.isEmpty()) throw new StudySpecException(name, problems);
-        return new StudySpec(file, models, modelDirs, trainDatasets, methods, ficlShots, trainSizes, seeds, evalSetIds,
+        return new StudySpec(file, models, modelDirs, adapters, trainDatasets, methods, ficlShots, trainSizes, seeds, evalSetIds,
                 evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer, dtype, lora, training, limits);
     }
 
@@ -183,28 +192,81 @@ final class SpecReader {
         return methods;
     }
 
-    private Map<String, Path> resolveModels(List<String> models) {
+    /** A {@code models} entry: a name, or {@code {model: NAME, adapter: DIR, merge: BOOL}} (named {@code NAME+DIR}). */
+    record ModelEntry(String name, String model, String adapter, boolean merge) {}
+
+    private List<ModelEntry> modelEntries(JsonNode node) {
+        if (node == null || node.isNull()) {
+            problem("models", "missing");
+            return List.of();
+        }
+        List<ModelEntry> out = new ArrayList<>();
+        if (node.isTextual()) return List.of(new ModelEntry(node.asText(), node.asText(), null, false));
+        if (!node.isArray()) {
+            problem("models", "must be a list of models, got " + node);
+            return out;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            String at = "models[" + i + "]";
+            if (item.isTextual()) {
+                out.add(new ModelEntry(item.asText(), item.asText(), null, false));
+            } else if (item.isObject()) {
+                knownKeys(item, at + ".", MODEL_KEYS);
+                JsonNode model = item.get("model"), adapter = item.get("adapter"), merge = item.get("merge");
+                if (model == null || !model.isTextual()) problem(at + ".model", "needs a model folder, Hub id or \"default\", got " + model);
+                else if (adapter != null && !adapter.isTextual()) problem(at + ".adapter", "must be an adapter folder, got " + adapter);
+                else if (merge != null && !merge.isBoolean()) problem(at + ".merge", "must be true or false, got " + merge);
+                else {
+                    String a = adapter == null ? null : adapter.asText();
+                    out.add(new ModelEntry(a == null ? model.asText() : model.asText() + "+" + a, model.asText(), a,
+                            merge != null && merge.asBoolean()));
+                }
+            } else {
+                problem(at, "must be a model name or {model: NAME, adapter: DIR}, got " + item);
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Path> resolveModels(List<ModelEntry> entries, Map<String, StudySpec.Adapter> adapters) {
         Map<String, Path> dirs = new LinkedHashMap<>();
         Path base = file.toAbsolutePath().getParent();
-        for (int i = 0; i < models.size(); i++) {
-            String m = models.get(i);
+        for (int i = 0; i < entries.size(); i++) {
+            ModelEntry entry = entries.get(i);
+            String m = entry.model();
             String at = "models[" + i + "]";
-            if (dirs.containsKey(m)) {
-                problem(at, "repeated model " + m);
+            if (dirs.containsKey(entry.name())) {
+                problem(at, "repeated model " + entry.name());
                 continue;
             }
-            Optional<Path> located = locator.locate(m);
+            if (entry.adapter() != null) {
+                Path adapter = base.resolve(entry.adapter()).normalize();
+                if (!Files.isRegularFile(adapter.resolve("adapter_config.json"))) {
+                    problem(at + ".adapter", "not a PEFT adapter folder (no adapter_config.json): " + adapter);
+                    continue;
+                }
+                adapters.put(entry.name(), new StudySpec.Adapter(adapter, entry.merge()));
+            }
+            Path local = base.resolve(m).normalize();
+            Optional<Path> located;
+            try {   // a folder that exists wins over a name the locator knows, as in transformers
+                located = Files.isDirectory(local) && !m.equals(ModelLocator.DEFAULT) ? Optional.empty() : locator.locate(m);
+            } catch (IOException | IllegalArgumentException e) {
+                problem(at, "no model folder " + local + ", and as a Hub id: " + e.getMessage());
+                continue;
+            }
             if (located.isEmpty() && m.equals(ModelLocator.DEFAULT)) {
                 problem(at, "\"default\" names crossgen's built-in default model, which this build cannot locate; give a model folder");
                 continue;
             }
-            Path dir = located.orElseGet(() -> base.resolve(m).normalize());
+            Path dir = located.orElse(local);
             if (!Files.isDirectory(dir)) {
                 problem(at, "model folder not found: " + dir);
             } else if (!Files.isRegularFile(dir.resolve("config.json"))) {
                 problem(at, "not a model folder (no config.json): " + dir);
             } else {
-                dirs.put(m, dir);
+                dirs.put(entry.name(), dir);
             }
         }
         return dirs;

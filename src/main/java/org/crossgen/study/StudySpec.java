@@ -19,8 +19,10 @@ import org.crossgen.train.LrSchedule;
  * before a typo is found.
  *
  * @param file          the YAML file it was read from (messages name it)
- * @param models        base models as written in the spec: folder paths or {@code default}
+ * @param models        base models as written in the spec: folder paths, Hub ids or {@code default}; an entry
+ *                      with an adapter is named {@code model+adapter}
  * @param modelDirs     each of {@code models} resolved to its folder
+ * @param adapters      the PEFT adapter of each model entry that has one
  * @param trainDatasets training dataset ids, e.g. {@code sentiment/amazon}
  * @param methods       the methods of the grid, in spec order
  * @param ficlShots     FTICL's k: demonstrations prepended to every training prompt (empty without fticl)
@@ -39,14 +41,23 @@ import org.crossgen.train.LrSchedule;
  * @param training      optimisation settings
  * @param limits        size limits (for quick studies)
  */
-public record StudySpec(Path file, List<String> models, Map<String, Path> modelDirs, List<String> trainDatasets,
+public record StudySpec(Path file, List<String> models, Map<String, Path> modelDirs, Map<String, Adapter> adapters, List<String> trainDatasets,
                         List<Method> methods, List<Integer> ficlShots, List<Integer> trainSizes, List<Long> seeds,
                         List<String> evalSets, List<Integer> evalShots, List<Integer> templates, ScoringMode scoring,
                         Sampler sampler, long evalSeed, int maxNewTokens, boolean stemmer, DType dtype, Lora lora,
                         Training training, Limits limits) {
+    /**
+     * A PEFT LoRA adapter applied to a base model of the spec ({@code models: [{model: M, adapter: DIR}]}).
+     *
+     * @param dir   the adapter folder (adapter_config.json, adapter_model.safetensors)
+     * @param merge fold it into the weights before evaluating instead of attaching it (the same results)
+     */
+    public record Adapter(Path dir, boolean merge) {}
+
     public StudySpec {
         models = List.copyOf(models);
         modelDirs = Map.copyOf(modelDirs);
+        adapters = Map.copyOf(adapters);
         trainDatasets = List.copyOf(trainDatasets);
         methods = List.copyOf(methods);
         ficlShots = List.copyOf(ficlShots);

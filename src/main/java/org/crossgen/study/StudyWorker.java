@@ -205,7 +205,7 @@ public final class StudyWorker implements AutoCloseable {
     /** The folder to load for {@code cell}: the base model, or its training job's model. */
     ModelRef modelRef(EvalCell cell) {
         Path baseDir = cell.base().dir();
-        if (cell.job() == null) return new ModelRef(cell.modelKey(), baseDir, baseDir, cell.base().name());
+        if (cell.job() == null) return new ModelRef(cell.modelKey(), baseDir, baseDir, cell.base().name(), cell.base().adapter());
         return new ModelRef(cell.modelKey(), layout.model(cell.jobKey()), baseDir, cell.job().label());
     }
 

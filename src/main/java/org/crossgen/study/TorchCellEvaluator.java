@@ -8,6 +8,7 @@ import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.Evaluator;
 import org.crossgen.infer.TorchLanguageModel;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.model.llama.LoraAdapter;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.text.Tokenizer;
@@ -18,9 +19,10 @@ import org.crossgen.text.Tokenizer;
  * (same key and dtype) and are released when the next model is loaded or on {@link #close()}.
  *
  * <p>The tokenizer comes from the model's folder, or from the base model's when a fine-tuned
- * checkpoint has none. A LoRA adapter folder (adapter_config.json, no config.json) is refused with
+ * checkpoint has none. A spec's adapter ({@link ModelRef#adapter}) is attached to the base, or merged
+ * into it. A LoRA adapter folder given as a model (adapter_config.json, no config.json) is refused with
  * a pointer to its merged model: the study's own LoRA jobs publish merged weights
- * ({@code FineTuning.LoraOutput.MERGED}), so only a folder given by hand can be an adapter.
+ * ({@code FineTuning.LoraOutput.MERGED}); give an adapter as the model entry's {@code adapter:}.
  */
 public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
     /** Per-record progress of the cell being evaluated. */
@@ -35,6 +37,7 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
     private final RecordProgress progress;
     private String loadedKey;
     private LlamaModel model;
+    private LoraAdapter adapter;   // attached to model, or null
     private Tokenizer tokenizer;
     private TorchLanguageModel lm;
 
@@ -66,6 +69,7 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
         Path tokenizerDir = Files.isRegularFile(dir.resolve("tokenizer.json")) ? dir : ref.baseDir();
         model = LlamaModel.load(dir, dtype, device);
         try {
+            if (ref.adapter() != null) attach(ref.adapter());
             tokenizer = Tokenizer.load(tokenizerDir);
         } catch (IOException | RuntimeException e) {
             close();
@@ -75,11 +79,23 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
         loadedKey = key;
     }
 
+    /** Attaches the adapter to the loaded model, or merges it into the weights (the same function, plain forwards after). */
+    private void attach(StudySpec.Adapter a) throws IOException {
+        adapter = LoraAdapter.load(model, a.dir());
+        if (a.merge()) {
+            adapter.merge();
+            adapter.close();
+            adapter = null;
+        }
+    }
+
     /** Releases the loaded model, if any. */
     @Override
     public void close() {
         if (tokenizer != null) tokenizer.close();
+        if (adapter != null) adapter.close();
         if (model != null) model.close();
+        adapter = null;
         tokenizer = null;
         model = null;
         lm = null;

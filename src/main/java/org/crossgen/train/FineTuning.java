@@ -20,11 +20,13 @@ import org.crossgen.text.Tokenizer;
  * (before any weight is read), loads the model in the precision's dtype, builds the tokenized
  * training set, trains with {@link SftRun} in a working folder (resuming from its newest
  * checkpoint if asked), merges a LoRA adapter if asked, and on rank 0 publishes the output
- * folder: the weights, the base model's tokenizer files, and the run's {@code metrics.jsonl},
+ * folder: the weights, the base model's tokenizer, chat-template and generation files, and the run's {@code metrics.jsonl},
  * {@code run_card.json} and {@code loss.png}.
  */
 public final class FineTuning {
-    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json");
+    /** Files of the base that a saved model needs as they are: tokenizer, chat template, generation defaults. */
+    private static final List<String> BASE_FILES = List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+            "tokenizer.model", "chat_template.jinja", "generation_config.json");
     private static final List<String> RUN_FILES = List.of("metrics.jsonl", "run_card.json", "loss.png");
 
     /** What a LoRA job leaves in the output folder. */
@@ -128,17 +130,20 @@ public final class FineTuning {
             if (loraOutput == LoraOutput.ADAPTER_AND_MERGED) {
                 run.adapter().merge();
                 model.save(out.resolve("merged"));
-                copyTokenizerFiles(base, out.resolve("merged"));
+                copyBaseFiles(base, out.resolve("merged"));
             }
             FileTrees.moveContents(fin, out);
         }
-        copyTokenizerFiles(base, out);
+        copyBaseFiles(base, out);
         if (!work.equals(out)) copy(work, out, RUN_FILES);
     }
 
-    /** {@code tokenizer.json} and {@code tokenizer_config.json}, where {@code from} has them. */
-    public static void copyTokenizerFiles(Path from, Path to) throws IOException {
-        copy(from, to, TOKENIZER_FILES);
+    /**
+     * The base's tokenizer files, {@code chat_template.jinja} and {@code generation_config.json},
+     * where {@code from} has them, so the saved model generates and tokenizes as the base did.
+     */
+    public static void copyBaseFiles(Path from, Path to) throws IOException {
+        copy(from, to, BASE_FILES);
     }
 
     private static void copy(Path from, Path to, List<String> names) throws IOException {

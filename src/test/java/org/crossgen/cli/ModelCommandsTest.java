@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.crossgen.testing.StoriesGolden;
 import org.crossgen.testing.TestResources;
 import org.crossgen.testing.TinyModels;
@@ -104,6 +106,12 @@ class ModelCommandsTest {
         CliRun eval = CliRun.of("eval", "--model", full.toString(), "--dataset", "sentiment/yelp", "--limit", "4", "--out", tmp.resolve("e").toString());
         assertEquals(0, eval.exitCode(), eval.err());
 
+        // what transformers v5 and tokenizer tools leave in a base folder: the outputs carry it, and state their own dtype
+        Map<String, String> extras = Map.of("generation_config.json", "{\"do_sample\": false, \"max_length\": 64}\n",
+                "special_tokens_map.json", "{\"bos_token\": \"<s>\"}\n", "chat_template.jinja", "{{ messages }}\n", "tokenizer.model", "spm");
+        for (var e : extras.entrySet()) Files.writeString(base.resolve(e.getKey()), e.getValue());
+        var baseConfig = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(base.resolve("config.json").toFile());
+        Files.writeString(base.resolve("config.json"), baseConfig.put("dtype", "bfloat16").toString());
         Path lora = tmp.resolve("lora");
         CliRun lt = CliRun.of("train", "--model", base.toString(), "--dataset", "sentiment/amazon", "--limit", "8", "--epochs", "1",
                 "--batch-size", "4", "--lora", "r=4,alpha=8", "--merge", "--max-length", "256", "--out", lora.toString());
@@ -113,6 +121,12 @@ class ModelCommandsTest {
         assertEquals(4, cfg.get("r").asInt());
         assertTrue(Files.exists(lora.resolve("adapter_model.safetensors")));
         assertTrue(Files.exists(lora.resolve("merged/model.safetensors")));
+        for (Path out : List.of(lora, lora.resolve("merged"))) {
+            for (var e : extras.entrySet()) assertEquals(e.getValue(), Files.readString(out.resolve(e.getKey())), out + "/" + e.getKey());
+        }
+        JsonNode merged = JSON.readTree(lora.resolve("merged/config.json").toFile());
+        assertEquals("float32", merged.get("dtype").asText(), "the merged weights are fp32, whatever the base said");
+        assertEquals("float32", merged.get("torch_dtype").asText());
 
         CliRun bad = CliRun.of("train", "--model", base.toString(), "--dataset", "summary/xsum", "--size", "4000", "--out", tmp.resolve("x").toString());
         assertEquals(1, bad.exitCode());

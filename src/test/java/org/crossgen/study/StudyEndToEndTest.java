@@ -61,4 +61,48 @@ class StudyEndToEndTest {
         assertEquals("sentiment/amazon", rows.get(8).trainDataset());
         assertTrue(Files.isRegularFile(dir.resolve("cells").resolve(plan.cells().get(0).key()).resolve("records.jsonl")));
     }
+
+    /** A spec entry {model, adapter}: evaluated with the adapter attached, or merged (the same cells, the same scores). */
+    @Test
+    void aModelWithAnAdapterAttachedOrMerged() throws Exception {
+        TinyModels.save(tmp.resolve("tiny"), 3, true);
+        TinyModels.adapter(tmp.resolve("tiny"), tmp.resolve("adapter"), 5);
+        String spec = """
+                models: [tiny, {model: tiny, adapter: adapter%s}]
+                methods: [base]
+                eval_sets: [sentiment/yelp]
+                eval_shots: [0]
+                templates: [0]
+                limits: {eval_records: 5, max_length: 256}
+                """;
+        TaskRegistry registry = TaskRegistry.paper();
+        StudyPlan attached = new Planner(registry, ModelIdentity.inMemory())
+                .plan(StudySpec.read(StudyFixtures.writeSpec(tmp, "a.yaml", spec.formatted("")), registry, ModelLocator.NONE));
+        StudyPlan merged = new Planner(registry, ModelIdentity.inMemory())
+                .plan(StudySpec.read(StudyFixtures.writeSpec(tmp, "m.yaml", spec.formatted(", merge: true")), registry, ModelLocator.NONE));
+        assertEquals("tiny+adapter", attached.cells().get(1).base().name());
+        assertNotEquals(attached.cells().get(0).key(), attached.cells().get(1).key(), "the adapter is part of the model's identity");
+        assertEquals(attached.cells().get(1).key(), merged.cells().get(1).key(), "merging changes how, not what, is computed");
+        List<List<Double>> scores = new java.util.ArrayList<>();
+        for (StudyPlan plan : List.of(attached, merged)) {
+            Path dir = tmp.resolve("study-" + scores.size());
+            try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.CPU, 4, null)) {
+                StudyRun run = new StudyRunner(new StudyLayout(dir), (job, out) -> { }, evaluator, null, StudyRunner.LEASE).run(plan);
+                assertEquals(List.of(), run.failures(), run::summary);
+            }
+            try (ResultStore store = ResultStore.open(dir)) {
+                List<Double> s = new java.util.ArrayList<>();
+                for (EvalCell c : plan.cells()) store.predictions(c.key()).forEach(p -> s.addAll(new java.util.TreeMap<>(p.labelScores()).values()));
+                scores.add(s);
+            }
+        }
+        double apart = 0, moved = 0;
+        int half = scores.get(0).size() / 2;
+        for (int i = 0; i < scores.get(0).size(); i++) {
+            apart = Math.max(apart, Math.abs(scores.get(0).get(i) - scores.get(1).get(i)));
+            if (i >= half) moved = Math.max(moved, Math.abs(scores.get(0).get(i) - scores.get(0).get(i - half)));
+        }
+        assertTrue(moved > 1e-3, "the adapter changes the label scores, max " + moved);
+        assertTrue(apart <= 1e-4, "attached vs merged label scores, tolerance 1e-4: max |diff| " + apart);
+    }
 }

@@ -77,6 +77,50 @@ class StudySpecTest {
         assertEquals(dir, s.modelDirs().get("default"));
     }
 
+    /** A Hub id goes to the locator (the CLI's finds it in the Hugging Face cache); an existing folder of that name wins. */
+    @Test
+    void hubIdsAreResolvedThroughTheLocatorUnlessAFolderHasThatName() throws Exception {
+        Path snapshot = StudyFixtures.fakeModel(tmp.resolve("cache/snapshot"), "{}");
+        ModelLocator hub = name -> {
+            if (name.equals("org/tiny")) return Optional.of(snapshot);
+            throw new java.io.IOException("model " + name + " (revision main) is not in the Hugging Face cache");
+        };
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: [org/tiny]\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
+        StudySpec s = StudySpec.read(f, REGISTRY, hub);
+        assertEquals(List.of("org/tiny"), s.models(), "the Hub id is the model's name in plans and reports");
+        assertEquals(snapshot, s.modelDirs().get("org/tiny"));
+        StudyFixtures.fakeModel(tmp.resolve("org/tiny"), "{}");
+        assertEquals(tmp.resolve("org/tiny").toAbsolutePath(), StudySpec.read(f, REGISTRY, hub).modelDirs().get("org/tiny"));
+        Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "models: [org/gone]\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, hub));
+        assertEquals(List.of(g + ": models[0]: no model folder " + tmp.resolve("org/gone").toAbsolutePath()
+                + ", and as a Hub id: model org/gone (revision main) is not in the Hugging Face cache"), e.problems());
+    }
+
+    @Test
+    void modelEntriesWithAdaptersAreCheckedAndEvaluatedOnly() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        StudyFixtures.fakeModel(tmp.resolve("ad"), "{}");
+        java.nio.file.Files.writeString(tmp.resolve("ad/adapter_config.json"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: [tiny, {model: tiny, adapter: ad, merge: true}]\nmethods: [base]\n"
+                + "eval_sets: [sentiment/yelp]\n");
+        StudySpec s = StudySpec.read(f, REGISTRY, ModelLocator.NONE);
+        assertEquals(List.of("tiny", "tiny+ad"), s.models());
+        assertEquals(s.modelDirs().get("tiny"), s.modelDirs().get("tiny+ad"));
+        assertEquals(new StudySpec.Adapter(tmp.resolve("ad").toAbsolutePath(), true), s.adapters().get("tiny+ad"));
+        Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "models: [{model: tiny, adapter: tiny}, {model: tiny, adapter: ad, merged: true}, "
+                + "{model: tiny, adapter: ad}]\nmethods: [base, ft]\ntrain_datasets: [sentiment/amazon]\neval_sets: [sentiment/yelp]\n");
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(g, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(
+                g + ": models[1].merged: unknown key, known: [model, adapter, merge]",
+                g + ": models[0].adapter: not a PEFT adapter folder (no adapter_config.json): " + tmp.resolve("tiny").toAbsolutePath(),
+                g + ": models[2]: repeated model tiny+ad",
+                g + ": models[0]: a model with an adapter is evaluated only; fine-tuning starts from plain models (give it its own spec with methods: [base])",
+                g + ": models[1]: a model with an adapter is evaluated only; fine-tuning starts from plain models (give it its own spec with methods: [base])",
+                g + ": models[2]: a model with an adapter is evaluated only; fine-tuning starts from plain models (give it its own spec with methods: [base])"),
+                e.problems());
+    }
+
     @Test
     void theExampleSpecIsValid() throws Exception {
         Path model = StudyFixtures.fakeModel(tmp.resolve("builtin"), "{}");

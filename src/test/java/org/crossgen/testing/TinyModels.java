@@ -3,10 +3,16 @@ package org.crossgen.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.model.llama.LoraAdapter;
+import org.crossgen.model.llama.LoraConfig;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
+import org.crossgen.tensor.Torch;
 
 /** Small random models with the real 32k tokenizer, saved as HF folders: fast end-to-end tests. */
 public final class TinyModels {
@@ -28,6 +34,19 @@ public final class TinyModels {
         if (tokenizer) {
             Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer.json"), dir.resolve("tokenizer.json"));
             Files.copy(TestResources.path("tokenizers/mistral-32k/tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
+        }
+        return dir;
+    }
+
+    /** A PEFT LoRA adapter for the model in {@code base} on q/v/o, with B uniform in ±0.5 so it changes what the model computes. */
+    public static Path adapter(Path base, Path dir, long seed) throws IOException {
+        try (LlamaModel model = LlamaModel.load(base, DType.FLOAT32, ComputeDevice.CPU);
+             LoraAdapter a = LoraAdapter.attach(model, new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj", "o_proj")), seed)) {
+            Torch.seed(seed + 1);
+            try (NoGradGuard ng = new NoGradGuard()) {
+                a.tensors().forEach((name, t) -> { if (name.contains("lora_B")) t.uniform_(-0.5, 0.5, new GeneratorOptional()); });
+            }
+            a.save(dir, base.toString());
         }
         return dir;
     }

@@ -109,32 +109,56 @@ public record LlamaConfig(
         int headDim = j.hasNonNull("head_dim") ? opt(j, "head_dim", 0) : heads > 0 ? hidden / heads : 0;
         boolean attnBias = j.path("attention_bias").asBoolean(false);
         boolean qwen = type.equals("qwen2");
+        refuseUnsupportedAttention(j);
+        RopeParameters rope = RopeParameters.fromJson(j);
         return new LlamaConfig(type,
                 req(j, "vocab_size"), hidden, req(j, "intermediate_size"), req(j, "num_hidden_layers"), heads,
                 opt(j, "num_key_value_heads", heads),
                 headDim,
                 number(j, "rms_norm_eps", 1e-6),
-                number(j, "rope_theta", 10000.0),
-                ropeScaling(j.get("rope_scaling")),
+                rope.theta(),
+                rope.scaling(),
                 j.path("tie_word_embeddings").asBoolean(false),
                 qwen || attnBias, !qwen && attnBias,
                 j.path("mlp_bias").asBoolean(false),
                 opt(j, "max_position_embeddings", 2048),
                 j.hasNonNull("bos_token_id") ? j.get("bos_token_id").asInt() : null,
                 eosIds(j.get("eos_token_id")),
-                j.hasNonNull("torch_dtype") ? DType.parse(j.get("torch_dtype").asText()) : DType.FLOAT32,
+                savedDtype(j),
                 j.deepCopy());
     }
 
-    private static RopeScaling ropeScaling(JsonNode n) {
-        if (n == null || n.isNull()) return null;
-        String type = n.has("rope_type") ? n.get("rope_type").asText() : n.path("type").asText("");
-        if (type.equals("default")) return null;
-        if (!type.equals("llama3")) {
-            throw new IllegalArgumentException("field 'rope_scaling': rope_type \"" + type + "\" is not supported; known: [llama3, default]");
+    /**
+     * Attention variants of these families that crossgen's decoder does not compute, refused by name:
+     * sliding-window layers (Qwen2's {@code use_sliding_window}, transformers' {@code layer_types}) and
+     * attention dropout (training would differ from transformers'). Mistral's {@code sliding_window} is
+     * the exception the class comment explains.
+     */
+    private static void refuseUnsupportedAttention(JsonNode j) {
+        if (j.path("use_sliding_window").asBoolean(false)) {
+            throw new IllegalArgumentException("field 'use_sliding_window' true is not supported: crossgen computes full attention in every layer");
         }
-        return new RopeScaling(n.path("factor").asDouble(8), n.path("low_freq_factor").asDouble(1),
-                n.path("high_freq_factor").asDouble(4), n.path("original_max_position_embeddings").asInt(8192));
+        for (JsonNode t : j.path("layer_types")) {
+            if (!t.asText().equals("full_attention")) {
+                throw new IllegalArgumentException("field 'layer_types': \"" + t.asText() + "\" layers are not supported; known: [full_attention]");
+            }
+        }
+        double dropout = j.path("attention_dropout").asDouble(0);
+        if (dropout != 0) throw new IllegalArgumentException("field 'attention_dropout' " + dropout + " is not supported (crossgen has no attention dropout)");
+    }
+
+    /** The dtype of the saved weights: v5's {@code dtype}, else v4's {@code torch_dtype}, else float32. */
+    private static DType savedDtype(JsonNode j) {
+        for (String field : List.of("dtype", "torch_dtype")) {
+            if (j.hasNonNull(field)) {
+                try {
+                    return DType.parse(j.get(field).asText());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("field '" + field + "': " + e.getMessage());
+                }
+            }
+        }
+        return DType.FLOAT32;
     }
 
     private static List<Integer> eosIds(JsonNode n) {
@@ -162,7 +186,7 @@ public record LlamaConfig(
         return n.asInt();
     }
 
-    private static double number(JsonNode j, String field, double dflt) {
+    static double number(JsonNode j, String field, double dflt) {
         JsonNode n = j.get(field);
         if (n == null || n.isNull()) return dflt;
         if (!n.isNumber()) throw new IllegalArgumentException("field '" + field + "' must be a number, got " + n);
@@ -174,10 +198,15 @@ public record LlamaConfig(
         return n == null || n.isNull() ? dflt : n.asText();
     }
 
-    /** The config.json to save: the original keys, with {@code torch_dtype} set to the saved dtype. */
+    /**
+     * The config.json to save: the original keys, with both {@code dtype} (transformers v5, which
+     * {@code from_pretrained(dtype="auto")} reads) and {@code torch_dtype} (v4) set to the saved dtype,
+     * so neither version loads fp32 weights as the base's bf16.
+     */
     public ObjectNode toJson(DType savedAs) {
         ObjectNode out = json.deepCopy();
         out.put("torch_dtype", savedAs.torchName());
+        out.put("dtype", savedAs.torchName());
         return out;
     }
 

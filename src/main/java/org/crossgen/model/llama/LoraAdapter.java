@@ -128,15 +128,37 @@ public final class LoraAdapter implements AutoCloseable {
         if (!type.equals("LORA")) throw new IOException(file + ": peft_type must be \"LORA\", got \"" + type + "\"");
         if (j.path("fan_in_fan_out").asBoolean(false)) throw new IOException(file + ": fan_in_fan_out true is not supported (Llama linears are (out, in))");
         if (!j.path("bias").asText("none").equals("none")) throw new IOException(file + ": bias \"" + j.path("bias").asText() + "\" is not supported, only \"none\"");
+        refuseVariants(file, j);
         List<String> targets = new ArrayList<>();
         JsonNode t = j.path("target_modules");
         if (t.isArray()) t.forEach(n -> targets.add(n.asText()));
         else if (t.isTextual()) targets.add(t.asText());
         else throw new IOException(file + ": target_modules must be a list of module names, got " + t);
         try {
-            return new LoraConfig(j.path("r").asInt(8), j.path("lora_alpha").asDouble(8), j.path("lora_dropout").asDouble(0), targets);
+            return new LoraConfig(j.path("r").asInt(8), j.path("lora_alpha").asDouble(8), j.path("lora_dropout").asDouble(0), targets,
+                    j.path("use_rslora").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PEFT options that change the adapter's function and that crossgen does not compute: DoRA's
+     * magnitude vectors, per-module alpha or rank, adapters on a subset of layers. Loading them as
+     * plain LoRA would run with the wrong scaling and no error, so each is refused by name
+     * (an empty pattern or a null/false value is plain LoRA and accepted).
+     */
+    private static void refuseVariants(Path file, JsonNode j) throws IOException {
+        if (j.path("use_dora").asBoolean(false)) throw new IOException(file + ": use_dora true (DoRA) is not supported; crossgen applies plain LoRA");
+        for (String field : List.of("alpha_pattern", "rank_pattern")) {
+            JsonNode p = j.get(field);
+            if (p != null && !p.isNull() && !(p.isObject() && p.isEmpty())) {
+                throw new IOException(file + ": " + field + " " + p + " is not supported; crossgen applies one r and lora_alpha to every module");
+            }
+        }
+        JsonNode layers = j.get("layers_to_transform");
+        if (layers != null && !layers.isNull()) {
+            throw new IOException(file + ": layers_to_transform " + layers + " is not supported; crossgen adapts every layer");
         }
     }
 
@@ -159,6 +181,8 @@ public final class LoraAdapter implements AutoCloseable {
         j.put("bias", "none");
         j.put("base_model_name_or_path", baseModelNameOrPath);
         j.put("fan_in_fan_out", false);
+        j.put("use_rslora", config.rslora());
+        j.put("use_dora", false);
         j.put("inference_mode", true);
         j.put("init_lora_weights", true);
         j.putNull("modules_to_save");

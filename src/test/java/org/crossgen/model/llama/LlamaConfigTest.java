@@ -85,4 +85,87 @@ class LlamaConfigTest {
                 {"vocab_size": 8, "hidden_size": 8, "intermediate_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2, "hidden_act": "gelu"}""")));
         assertEquals("field 'hidden_act': only silu is supported, got gelu", a.getMessage());
     }
+
+    static final String LLAMA3_SHAPE = "\"model_type\": \"llama\", \"vocab_size\": 64, \"hidden_size\": 32, \"intermediate_size\": 64, "
+            + "\"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"max_position_embeddings\": 131072, "
+            + "\"torch_dtype\": \"float32\"";
+
+    /** transformers v5 moves rope_theta and rope_scaling into rope_parameters; both layouts are the same model. */
+    @Test
+    void transformersV5RopeParametersReadLikeV4TopLevelKeys() throws Exception {
+        LlamaConfig v4 = LlamaConfig.fromJson(json("{" + LLAMA3_SHAPE + """
+                , "rope_theta": 500000.0, "rope_scaling": {"rope_type": "llama3", "factor": 32.0, "low_freq_factor": 1.0,
+                   "high_freq_factor": 4.0, "original_max_position_embeddings": 8192}}"""));
+        LlamaConfig v5 = LlamaConfig.fromJson(json("{" + LLAMA3_SHAPE + """
+                , "rope_parameters": {"rope_theta": 500000.0, "rope_type": "llama3", "factor": 32.0, "low_freq_factor": 1.0,
+                   "high_freq_factor": 4.0, "original_max_position_embeddings": 8192}}"""));
+        assertEquals(500000.0, v5.ropeTheta());
+        assertEquals(new RopeScaling(32, 1, 4, 8192), v5.ropeScaling());
+        assertEquals(v4.ropeScaling(), v5.ropeScaling());
+        LlamaConfig plain = LlamaConfig.fromJson(json("{" + LLAMA3_SHAPE + ", \"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}}"));
+        assertEquals(1000000.0, plain.ropeTheta());
+        assertEquals(null, plain.ropeScaling());
+        // the same weights under either config compute the same logits, and theta matters (it is not silently 10000)
+        try (LlamaModel m = LlamaModel.random(v4, 3, DType.FLOAT32, ComputeDevice.CPU)) {
+            m.save(tmp.resolve("v4"));
+        }
+        java.nio.file.Files.createDirectories(tmp.resolve("v5"));
+        for (String f : new String[] {"model.safetensors"}) java.nio.file.Files.copy(tmp.resolve("v4").resolve(f), tmp.resolve("v5").resolve(f));
+        java.nio.file.Files.writeString(tmp.resolve("v5/config.json"), v5.json().toString());
+        java.nio.file.Files.createDirectories(tmp.resolve("theta10k"));
+        java.nio.file.Files.copy(tmp.resolve("v4/model.safetensors"), tmp.resolve("theta10k/model.safetensors"));
+        java.nio.file.Files.writeString(tmp.resolve("theta10k/config.json"), "{" + LLAMA3_SHAPE + "}");
+        float[] a = longLogits(tmp.resolve("v4")), b = longLogits(tmp.resolve("v5")), c = longLogits(tmp.resolve("theta10k"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0f);
+        float worst = 0;
+        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - c[i]));
+        assertTrue(worst > 1e-5, "equal to 0 above; theta 500000 + llama3 scaling vs theta 10000 differ, max |diff| " + worst);
+    }
+
+    private static float[] longLogits(Path dir) throws java.io.IOException {
+        try (LlamaModel m = LlamaModel.load(dir, DType.FLOAT32, ComputeDevice.CPU);
+             NativeScope s = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+            long[] ids = new long[48];
+            for (int i = 0; i < ids.length; i++) ids[i] = (i * 7) % 64;
+            return Tensors.toFloats(m.forward(Tensor.create(ids, 1, ids.length), Tensors.positions(1, ids.length), null, null));
+        }
+    }
+
+    @Test
+    void ropeAndAttentionSettingsCrossgenDoesNotComputeAreRefusedByName() throws Exception {
+        String[][] cases = {
+            {"\"rope_parameters\": {\"rope_theta\": 10000.0, \"rope_type\": \"yarn\", \"factor\": 4.0}",
+                "field 'rope_parameters': rope_type \"yarn\" is not supported; known: [default, llama3]"},
+            {"\"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0}",
+                "field 'rope_scaling': rope_type \"dynamic\" is not supported; known: [default, llama3]"},
+            {"\"rope_parameters\": {\"rope_theta\": 10000.0, \"rope_type\": \"default\", \"partial_rotary_factor\": 0.5}",
+                "field 'rope_parameters.partial_rotary_factor' 0.5 is not supported: crossgen rotates every dimension of a head"},
+            {"\"rope_parameters\": {\"full_attention\": {\"rope_theta\": 1e6}, \"sliding_attention\": {\"rope_theta\": 1e4}}",
+                "field 'rope_parameters': per-layer-type settings [full_attention, sliding_attention] are not supported "
+                        + "(crossgen's layers all use full attention with one RoPE)"},
+            {"\"rope_theta\": 10000.0, \"rope_parameters\": {\"rope_theta\": 500000.0, \"rope_type\": \"default\"}",
+                "fields 'rope_theta' (10000.0) and 'rope_parameters.rope_theta' (500000.0) disagree"},
+            {"\"use_sliding_window\": true, \"sliding_window\": 4096",
+                "field 'use_sliding_window' true is not supported: crossgen computes full attention in every layer"},
+            {"\"layer_types\": [\"full_attention\", \"sliding_attention\"]",
+                "field 'layer_types': \"sliding_attention\" layers are not supported; known: [full_attention]"},
+            {"\"attention_dropout\": 0.1", "field 'attention_dropout' 0.1 is not supported (crossgen has no attention dropout)"},
+        };
+        for (String[] c : cases) {
+            var e = assertThrows(IllegalArgumentException.class, () -> LlamaConfig.fromJson(json("{" + LLAMA3_SHAPE + ", " + c[0] + "}")));
+            assertEquals(c[1], e.getMessage());
+        }
+        // what Qwen2.5 and Llama configs say when they use none of it
+        LlamaConfig.fromJson(json("{" + LLAMA3_SHAPE + ", \"use_sliding_window\": false, \"sliding_window\": 131072, "
+                + "\"layer_types\": [\"full_attention\", \"full_attention\"], \"attention_dropout\": 0.0}"));
+    }
+
+    @Test
+    void savedConfigsStateTheSavedDtypeUnderBothKeys() throws Exception {
+        LlamaConfig base = LlamaConfig.fromJson(json("{" + LLAMA3_SHAPE.replace("\"torch_dtype\": \"float32\"", "\"dtype\": \"bfloat16\"") + "}"));
+        assertEquals(DType.BFLOAT16, base.torchDtype(), "v5's dtype is read");
+        ObjectNode saved = base.toJson(DType.FLOAT32);
+        assertEquals("float32", saved.get("dtype").asText());
+        assertEquals("float32", saved.get("torch_dtype").asText());
+    }
 }

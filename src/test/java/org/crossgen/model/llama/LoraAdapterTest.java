@@ -67,4 +67,55 @@ class LoraAdapterTest {
                     + LoraConfig.KNOWN_MODULES), e.getMessage());
         }
     }
+
+    /** rsLoRA scales by alpha / sqrt(r): the same tensors under use_rslora and alpha 8 act like plain LoRA with alpha 8 * sqrt(4) = 16. */
+    @Test
+    void rsloraScalesByAlphaOverSqrtR() throws IOException {
+        try (LlamaModel model = LlamaModel.load(TestResources.stories260k(), DType.FLOAT32, ComputeDevice.CPU)) {
+            try (LoraAdapter a = LoraAdapter.attach(model, new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj")), 3)) {
+                try (NoGradGuard ng = new NoGradGuard()) {
+                    a.tensors().forEach((name, t) -> { if (name.contains("lora_B")) t.uniform_(-0.5, 0.5, new org.bytedeco.pytorch.GeneratorOptional()); });
+                }
+                a.save(tmp.resolve("plain"), "stories260k");
+            }
+            Files.createDirectories(tmp.resolve("rs"));
+            Files.copy(tmp.resolve("plain/adapter_model.safetensors"), tmp.resolve("rs/adapter_model.safetensors"));
+            var cfg = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(tmp.resolve("plain/adapter_config.json").toFile());
+            assertEquals(false, cfg.get("use_rslora").asBoolean(true), "saved adapters state plain LoRA");
+            Files.writeString(tmp.resolve("rs/adapter_config.json"), cfg.put("use_rslora", true).toString());
+            Files.writeString(tmp.resolve("plain/adapter_config.json"), cfg.put("use_rslora", false).put("lora_alpha", 16.0).toString());
+            float[] rs, plain;
+            try (LoraAdapter a = LoraAdapter.load(model, tmp.resolve("rs"))) {
+                assertEquals(4.0, a.config().scale(), 0.0);   // 8 / sqrt(4)
+                rs = logits(model);
+            }
+            try (LoraAdapter a = LoraAdapter.load(model, tmp.resolve("plain"))) {
+                assertEquals(4.0, a.config().scale(), 0.0);   // 16 / 4
+                plain = logits(model);
+            }
+            assertArrayEquals(plain, rs, 0f);
+        }
+    }
+
+    @Test
+    void peftVariantsCrossgenDoesNotComputeAreRefusedByName() throws IOException {
+        String lora = "\"peft_type\": \"LORA\", \"r\": 4, \"lora_alpha\": 8, \"target_modules\": [\"q_proj\"]";
+        String[][] cases = {
+            {"\"use_dora\": true", "use_dora true (DoRA) is not supported; crossgen applies plain LoRA"},
+            {"\"alpha_pattern\": {\"q_proj\": 16}", "alpha_pattern {\"q_proj\":16} is not supported; crossgen applies one r and lora_alpha to every module"},
+            {"\"rank_pattern\": {\"layers.0.self_attn.q_proj\": 8}",
+                "rank_pattern {\"layers.0.self_attn.q_proj\":8} is not supported; crossgen applies one r and lora_alpha to every module"},
+            {"\"layers_to_transform\": [0, 1]", "layers_to_transform [0,1] is not supported; crossgen adapts every layer"},
+        };
+        for (String[] c : cases) {
+            Files.writeString(tmp.resolve("adapter_config.json"), "{" + lora + ", " + c[0] + "}");
+            var e = assertThrows(IOException.class, () -> LoraAdapter.readConfig(tmp));
+            assertEquals(tmp.resolve("adapter_config.json") + ": " + c[1], e.getMessage());
+        }
+        // what PEFT writes for plain LoRA: empty patterns, use_dora false
+        Files.writeString(tmp.resolve("adapter_config.json"), "{" + lora + ", \"use_dora\": false, \"use_rslora\": false, "
+                + "\"alpha_pattern\": {}, \"rank_pattern\": {}, \"layers_to_transform\": null}");
+        assertEquals(new LoraConfig(4, 8, 0, List.of("q_proj")), LoraAdapter.readConfig(tmp));
+    }
 }
