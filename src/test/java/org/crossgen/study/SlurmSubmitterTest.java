@@ -53,7 +53,7 @@ class SlurmSubmitterTest {
         var r = new SlurmSubmitter.Resources("gpu", 1, "04:00:00", 3, 8, "32G");
         var gpu = new SlurmSubmitter.Worker(Path.of("/opt/crossgen/crossgen"), "cuda", 8, 10, List.of());
         String text = new SlurmSubmitter(Path.of("/data/runs/mini"), Path.of("/data/studies/mini.yaml"), r, gpu, new FakeSlurm())
-                .script(StudyPhase.EVAL, 24, Path.of("/data/runs/mini/slurm/s001-eval.keys"), "4242");
+                .script(StudyPhase.EVAL, 24, Path.of("/data/runs/mini/slurm/s001-eval.keys"), "4242", 1);
         assertEquals("""
                 #!/bin/bash
                 # crossgen study submit: evaluation cells of /data/studies/mini.yaml; task i runs line i of s001-eval.keys
@@ -80,7 +80,7 @@ class SlurmSubmitterTest {
     void trainingScriptWithoutLimitsHasNoThrottleNorDependency() {
         var cuda = new SlurmSubmitter.Worker(Path.of("/opt/my crossgen/crossgen"), "cuda", 4, 30, List.of(Path.of("/t/topic.yaml")));
         String text = new SlurmSubmitter(Path.of("/r"), Path.of("/s.yml"), SlurmSubmitter.Resources.none(), cuda, new FakeSlurm())
-                .script(StudyPhase.TRAIN, 1, Path.of("/r/slurm/s002-train.keys"), null);
+                .script(StudyPhase.TRAIN, 1, Path.of("/r/slurm/s002-train.keys"), null, 1);
         List<String> lines = text.lines().toList();
         assertTrue(lines.contains("#SBATCH --array=0-0"), text);
         assertTrue(lines.contains("#SBATCH --job-name=crossgen-s-train"), text);
