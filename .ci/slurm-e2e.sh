@@ -13,8 +13,14 @@
 #    a second --retry-failed resubmits that cell alone. Checks: each retry takes the interrupted work and nothing
 #    done; the study completes; no job or cell finished twice; results identical to the local run.
 # The spec: base + ft (full fine-tuning, 2 steps) on 2 training sets, evaluated on 2 test sets = 2 training jobs, 6 cells.
+# 3. A training job on 2 CPU ranks (training.ranks_per_job: 2, Gloo): the training array asks for --ntasks-per-node=2,
+#    run-cell claims the job and starts its ranks as a job step (srun), each a `study train-rank` JVM. Checks: the
+#    job and its cell done, claimed once, the task log shows both ranks joining, run_card.json says world_size 2, and
+#    model.safetensors is byte-identical to a local `study run` of the same spec (ranks started as local processes).
 #
-# Installs the Debian packages slurmctld slurmd slurm-client munge (and sqlite3) when missing (needs root).
+# SLURM_E2E_PARTS="clean kill ranks" (the default) selects the parts.
+# Installs the Debian packages slurmctld slurmd slurm-client munge (and sqlite3) when missing (needs root and apt-get;
+# without them the script says SKIPPED and exits 0).
 # The Slurm daemons run from a temporary SLURM_DIR and are ALWAYS stopped on exit (trap), by their PIDs.
 # Env: SLURM_CTLD_PORT / SLURM_D_PORT (6817 / 6818) if those ports are taken; KEEP=1 keeps WORKDIR.
 set -euo pipefail
@@ -25,6 +31,10 @@ need=()
 { command -v sbatch && [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && [ -x /usr/sbin/munged ]; } >/dev/null 2>&1 \
   || need+=(slurmctld slurmd slurm-client munge)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)   # the checks read study.db
+if [ ${#need[@]} -gt 0 ] && { [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; }; then
+  echo "slurm-e2e: SKIPPED: needs ${need[*]}, not installed, and installing them needs root and apt-get" >&2
+  exit 0
+fi
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
@@ -45,6 +55,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+PARTS=" ${SLURM_E2E_PARTS:-clean kill ranks} "
+part() { [[ "$PARTS" == *" $1 "* ]]; }
 
 FAILS=0
 pass() { echo "PASS: $*"; }
@@ -66,12 +78,14 @@ printf '# crossgen study submit THIS --slurm\n%s\n' "$ft_spec" > "$W/study.yaml"
 SPEC=$W/study.yaml
 
 echo "slurm-e2e: spec $W/study.yaml:"; cat "$W/study.yaml"
-t0=$SECONDS
-./crossgen study run "$SPEC" --dir "$W/local" > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
-./crossgen study export "$W/local" --csv "$W/local.csv" >/dev/null
-CELLS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM cells WHERE in_plan = 1")))
-JOBS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM training_jobs WHERE in_plan = 1")))
-echo "slurm-e2e: local reference run: $JOBS training job(s), $CELLS cell(s) in $((SECONDS - t0)) s"
+if part clean || part kill; then
+  t0=$SECONDS
+  ./crossgen study run "$SPEC" --dir "$W/local" > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
+  ./crossgen study export "$W/local" --csv "$W/local.csv" >/dev/null
+  CELLS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM cells WHERE in_plan = 1")))
+  JOBS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM training_jobs WHERE in_plan = 1")))
+  echo "slurm-e2e: local reference run: $JOBS training job(s), $CELLS cell(s) in $((SECONDS - t0)) s"
+fi
 
 # ---- Slurm ----
 .ci/slurm-local.sh start
@@ -118,6 +132,7 @@ check_study() {
   check "$name: every fine-tuned model.safetensors identical to the local run's ($differ of $JOBS differ)" [ $differ = 0 ]
 }
 
+if part clean; then
 # 1. clean run
 t0=$SECONDS
 ./crossgen study submit "$SPEC" --slurm --dir "$W/slurm" --max-parallel 2 | tee "$W/submit1.out"
@@ -129,6 +144,9 @@ for id in $(cut -f3 "$W/slurm/slurm/submissions.tsv"); do
 done
 check_study "$W/slurm" $((CELLS + JOBS)) "clean run"
 
+fi
+
+if part kill; then
 # 2. kill -9 a task mid-job (training), retry; scancel a task mid-cell (evaluation), retry again
 t0=$SECONDS
 ./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 | tee "$W/submit2.out"
@@ -188,6 +206,45 @@ wait_arrays "$W/kill" 900
 echo "slurm-e2e: kill + retry runs: $((SECONDS - t0)) s"
 check_study "$W/kill" $((CELLS + JOBS + 2)) "after kill + retries"
 ./crossgen study status "$W/kill"
+
+fi
+
+# 3. a training job on 2 CPU ranks (Gloo): run-cell claims it, srun starts the ranks in the task's allocation
+if part ranks; then
+  printf '# crossgen study submit THIS --slurm\n%s\n' 'models: [tiny]
+methods: [ft]
+train_datasets: [sentiment/amazon]
+eval_sets: [sentiment/yelp]
+templates: [0]
+max_new_tokens: 8
+training: {epochs: 1, batch_size: 4, max_length: 128, ranks_per_job: 2}
+limits: {eval_records: 4, train_records: 8, max_length: 256}' > "$W/ranks.yaml"
+  export CROSSGEN_THREADS=1   # the same intra-op threads per rank locally and under srun (sbatch passes it on): same sums
+  t0=$SECONDS
+  ./crossgen study run "$W/ranks.yaml" --dir "$W/ranks-local" > "$W/ranks-local.out" 2>&1 || { cat "$W/ranks-local.out"; exit 1; }
+  echo "slurm-e2e: local 2-rank reference run: $((SECONDS - t0)) s"
+  t0=$SECONDS
+  ./crossgen study submit "$W/ranks.yaml" --slurm --dir "$W/ranks" | tee "$W/submit-ranks.out"
+  wait_arrays "$W/ranks" 900
+  echo "slurm-e2e: Slurm 2-rank run: $((SECONDS - t0)) s"
+  script=$W/ranks/slurm/s001-train.sbatch
+  check "2 ranks: the training script asks for 2 tasks on one node and has run-cell start them with srun" \
+    [ "$(grep -c -e '^#SBATCH --nodes=1$' -e '^#SBATCH --ntasks-per-node=2$' -e ' --rank-launcher srun$' "$script")" = 3 ]
+  key=$(sqlite3 "$W/ranks/study.db" "SELECT key FROM training_jobs WHERE in_plan = 1")
+  st=$(sqlite3 "$W/ranks/study.db" "SELECT (SELECT group_concat(state) FROM training_jobs WHERE in_plan = 1) || ' ' || (SELECT group_concat(state) FROM cells WHERE in_plan = 1)")
+  check "2 ranks: the training job and its cell done (got '$st')" [ "$st" = "done done" ]
+  log=$(ls "$W"/ranks/slurm/logs/*.out | head -1)
+  for f in "$W"/ranks/slurm/logs/*.out; do grep -q "claimed training job" "$f" && log=$f; done
+  claims=$(cat "$W"/ranks/slurm/logs/*.out | grep -c "run-cell: worker .* claimed training job" || true)
+  check "2 ranks: the job claimed once ($claims)" [ "$claims" = 1 ]
+  joined=$(grep -c "\[Gloo\] Rank [01] is connected to 1 peer ranks" "$log" || true)
+  check "2 ranks: both ranks joined the Gloo group in the task's log ($joined of 2)" [ "$joined" = 2 ]
+  check "2 ranks: no srun error in the task's log" bash -c "! grep -q 'srun: error' '$log'"
+  check "2 ranks: run_card.json says world_size 2" grep -q '"world_size" : 2' "$W/ranks/models/$key/run_card.json"
+  check "2 ranks: model.safetensors identical to the local 2-rank run's" \
+    cmp -s "$W/ranks-local/models/$key/model.safetensors" "$W/ranks/models/$key/model.safetensors"
+  unset CROSSGEN_THREADS
+fi
 
 echo "slurm-e2e: $FAILS check(s) failed; total $((SECONDS - T_START)) s"
 [ $FAILS = 0 ]

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code crossgen study}: plan, run, follow and export a study (fine-tune x evaluate grid). */
 @Command(name = "study", description = "Plan, run, follow and export a study described by a YAML spec.",
         subcommands = {StudyPlanCommand.class, StudyRunCommand.class, StudyStatusCommand.class, StudyExportCommand.class,
-                StudySubmitCommand.class, StudyRunCellCommand.class})
+                StudySubmitCommand.class, StudyRunCellCommand.class, StudyTrainRankCommand.class})
 final class StudyCommand implements Runnable {
     @ParentCommand CrossgenCommand root;
     @Spec CommandSpec spec;
@@ -44,9 +44,9 @@ final class StudyCommand implements Runnable {
         };
     }
 
-    /** The trainer of {@code crossgen study run}: supervised fine-tuning, LoRA merged into the saved model. */
-    static Trainer trainer(TaskRegistry registry, ComputeDevice device, TrainingListener listener) {
-        return new SftJobTrainer(registry, device, listener);
+    /** The trainer of {@code crossgen study run}: supervised fine-tuning, LoRA merged into the saved model; {@code ranks} starts multi-rank jobs. */
+    static Trainer trainer(TaskRegistry registry, ComputeDevice device, TrainingListener listener, SftJobTrainer.Ranks ranks) {
+        return new SftJobTrainer(registry, device, listener, ranks);
     }
 
     /** {@code dir}, or {@code runs/<spec name>} under the current directory. */

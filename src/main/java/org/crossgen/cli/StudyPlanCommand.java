@@ -1,17 +1,24 @@
 package org.crossgen.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.study.CostEstimate;
 import org.crossgen.study.DataWarnings;
 import org.crossgen.study.Eta;
 import org.crossgen.study.ResultStore;
+import org.crossgen.study.SftJobTrainer;
 import org.crossgen.study.StudyPhase;
 import org.crossgen.study.StudyPlan;
+import org.crossgen.study.StudySpec;
 import org.crossgen.study.StudyStatus;
+import org.crossgen.study.TrainingJob;
+import org.crossgen.train.MemoryPlan;
 import org.crossgen.study.WorkState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +66,7 @@ final class StudyPlanCommand implements Callable<Integer> {
                 out.printf("  %-5s %s  %s  ~%,d tokens%n", mark(r), r.key().substring(0, 12), r.label(), cost.trainTokens().get(r.key()));
             }
         }
+        if (!plan.jobs().isEmpty()) printMemoryPlans(out, plan);
         out.println("evaluation cells: " + plan.cells().size() + " (" + done(cellRows) + " done)");
         if (!brief) {
             for (ResultStore.WorkRow r : cellRows) {
@@ -79,6 +87,25 @@ final class StudyPlanCommand implements Callable<Integer> {
                 train.cost(), train.costPerSecond(), source(train), StudyStatus.duration(train.seconds()),
                 eval.cost(), eval.costPerSecond(), source(eval), StudyStatus.duration(eval.seconds()));
         return 0;
+    }
+
+    /** The ranks of each training job and, per base model, the memory plan of one rank (from its config.json alone). */
+    private static void printMemoryPlans(PrintWriter out, StudyPlan plan) {
+        StudySpec.Training t = plan.spec().training();
+        out.printf("training: %d rank(s) per job (training.gpus_per_job)%s, %s, activation checkpointing %s; memory plan per rank:%n",
+                t.ranks(), t.ranks() > 1 ? ", ZeRO " + t.zero().stage : "", plan.spec().dtype().torchName(),
+                t.activationCheckpointing() ? "on" : "off");
+        Map<String, TrainingJob> firstOfModel = new LinkedHashMap<>();
+        for (TrainingJob j : plan.jobs()) firstOfModel.putIfAbsent(j.base().name(), j);
+        for (TrainingJob j : firstOfModel.values()) {
+            try {
+                MemoryPlan m = SftJobTrainer.memoryPlan(j);
+                out.printf("  %s (%,d parameters, %,d trainable):%n", j.base().name(), m.parameters(), m.trainable());
+                out.print(m.table(null, 0).indent(2));
+            } catch (IOException | RuntimeException e) {
+                out.println("  " + j.base().name() + ": no plan: " + e.getMessage());
+            }
+        }
     }
 
     private static long done(List<ResultStore.WorkRow> rows) {

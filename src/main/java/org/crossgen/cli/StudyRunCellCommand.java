@@ -1,5 +1,6 @@
 package org.crossgen.cli;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,10 @@ final class StudyRunCellCommand implements Callable<Integer> {
             description = "Index into this file's lines (written by submit) instead of the plan's order.")
     Path keys;
 
+    @Option(names = "--rank-launcher", defaultValue = "local", paramLabel = "local|srun",
+            description = "How a training job of several ranks (training.gpus_per_job) starts them: local processes, or a Slurm "
+                    + "job step in this task's allocation (what study submit --slurm writes). Default: ${DEFAULT-VALUE}.")
+    String rankLauncher;
 
 
 
@@ -55,7 +60,10 @@ final class StudyRunCellCommand implements Callable<Integer> {
         String key = key(p, plan, index());
         CellWorker.Outcome outcome;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, null)) {
-            CellWorker worker = new CellWorker(layout, StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), log()), evaluator,
+            TrainingRanks ranks = new TrainingRanks(specOptions.spec, layout.dir(), registryOptions.taskFiles, workerOptions.device,
+                    TrainingRanks.Launch.parse("--rank-launcher", rankLauncher), study.root.out(), study.root.err());
+            CellWorker worker = new CellWorker(layout, StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device),
+                    trainingLog(study.root.out(), "run-cell: "), ranks), evaluator,
                     Duration.ofMinutes(workerOptions.leaseMinutes),
                     Duration.ofSeconds(5), StudyWorker.processId(), line -> study.root.out().println("run-cell: " + line));
             outcome = worker.run(plan, p, key);
@@ -65,17 +73,19 @@ final class StudyRunCellCommand implements Callable<Integer> {
         return outcome.status().ok ? 0 : 1;
     }
 
-    /** Training progress for the task's log: its start (or resumed step) and each checkpoint. */
-    private TrainingListener log() {
+    /** Training progress for a task's log, each line starting with {@code prefix}: its start (or resumed step) and each checkpoint. */
+    static TrainingListener trainingLog(PrintWriter out, String prefix) {
         return new TrainingListener() {
             @Override
             public void onStart(long startStep, long totalSteps) {
-                study.root.out().println("run-cell: training from step " + startStep + " of " + totalSteps);
+                out.println(prefix + "training from step " + startStep + " of " + totalSteps);
+                out.flush();
             }
 
             @Override
             public void onCheckpoint(long step, Path checkpoint) {
-                study.root.out().println("run-cell: checkpoint at step " + step + ": " + checkpoint);
+                out.println(prefix + "checkpoint at step " + step + ": " + checkpoint);
+                out.flush();
             }
         };
     }

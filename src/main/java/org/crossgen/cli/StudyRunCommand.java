@@ -39,7 +39,9 @@ final class StudyRunCommand implements Callable<Integer> {
         TaskRegistry registry = registryOptions.registry();
         StudyPlan plan = StudyCommand.plan(specOptions.spec, layout, registry, true);
         StudyProgressBar bar = new StudyProgressBar(study.root.err(), ProgressBar.modeOfStderr(false));
-        Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), bar.trainingListener());
+        TrainingRanks ranks = new TrainingRanks(specOptions.spec, layout.dir(), registryOptions.taskFiles, workerOptions.device,
+                TrainingRanks.Launch.LOCAL, study.root.out(), study.root.err());
+        Trainer trainer = StudyCommand.trainer(registry, ComputeDevice.parse(workerOptions.device), bar.trainingListener(), ranks);
         StudyRun run;
         try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, ComputeDevice.parse(workerOptions.device), workerOptions.batchSize, bar::record)) {
             run = new StudyRunner(layout, trainer, evaluator, bar, Duration.ofMinutes(workerOptions.leaseMinutes)).run(plan);

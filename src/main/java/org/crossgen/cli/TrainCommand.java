@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.crossgen.data.Dataset;
 import org.crossgen.dist.Collectives;
 import org.crossgen.dist.LocalLauncher;
+import org.crossgen.dist.RankLauncher;
 import org.crossgen.dist.RankEnvironment;
 import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.progress.ProgressBar;
@@ -105,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
     /** {@code --nproc N}: this process becomes the launcher of N ranks, each running this same command line. */
     private int launchRanks() throws Exception {
         List<String> args = root.spec.commandLine().getParseResult().originalArgs();
-        LocalLauncher.Outcome o = new LocalLauncher(nproc, root.out(), root.err()).run(CrossgenCommand.class.getName(), args, Map.of());
+        RankLauncher.Outcome o = new LocalLauncher(nproc, root.out(), root.err()).run(CrossgenCommand.class.getName(), args, Map.of());
         if (o.exitCode() != 0) throw new IllegalStateException("training on " + nproc + " ranks failed: " + o.message());
         return 0;
     }

@@ -27,15 +27,12 @@ import java.util.Map;
  * collectives fail as soon as the dead rank's sockets close) and are then stopped; the outcome
  * names the rank that failed first and how. Stopping this process stops its ranks.
  *
- * <p>A study runs a training job's ranks the same way: {@code new LocalLauncher(n, out, err)
- * .run(mainClass, args, environment)}.
+ * <p>{@code crossgen study run} starts the ranks of a training job with {@code training.gpus_per_job: N}
+ * the same way.
  */
-public final class LocalLauncher {
+public final class LocalLauncher implements RankLauncher {
     /** How long the other ranks may take to exit on their own after one failed. */
     public static final Duration GRACE = Duration.ofSeconds(10);
-
-    /** How the job ended. {@code exitCode} 0: every rank succeeded; else {@code message} says which failed and how. */
-    public record Outcome(int exitCode, String message) {}
 
     private final int nproc;
     private final PrintWriter out, err;
@@ -51,6 +48,7 @@ public final class LocalLauncher {
      * Runs {@code mainClass args} as {@code nproc} ranks in JVMs started like this one (same java,
      * JVM options and class path), with {@code extraEnv} added, and waits for all of them.
      */
+    @Override
     public Outcome run(String mainClass, List<String> args, Map<String, String> extraEnv) throws IOException, InterruptedException {
         int port = freePort();
         List<Process> ranks = new ArrayList<>();
@@ -134,7 +132,7 @@ public final class LocalLauncher {
     }
 
     /** {@code java [this JVM's options] -cp [this class path] mainClass args}. */
-    private static List<String> command(String mainClass, List<String> args) {
+    static List<String> command(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {

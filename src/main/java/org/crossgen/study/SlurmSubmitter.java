@@ -170,11 +170,11 @@ public final class SlurmSubmitter {
         List<ArrayJob> arrays = new ArrayList<>();
         String trainId = null;
         if (!jobs.isEmpty()) {
-            ArrayJob train = array(slurmDir, name, StudyPhase.TRAIN, jobs, null, dryRun);
+            ArrayJob train = array(slurmDir, name, StudyPhase.TRAIN, jobs, null, plan.spec().training().ranks(), dryRun);
             arrays.add(train);
             trainId = dryRun ? "<training job id>" : train.jobId();
         }
-        if (!cells.isEmpty()) arrays.add(array(slurmDir, name, StudyPhase.EVAL, cells, trainId, dryRun));
+        if (!cells.isEmpty()) arrays.add(array(slurmDir, name, StudyPhase.EVAL, cells, trainId, 1, dryRun));
         return new Submission(name, arrays, jobsLeft, cellsLeft, dryRun);
     }
 
@@ -183,11 +183,11 @@ public final class SlurmSubmitter {
         return planKeys.stream().filter(chosen::contains).toList();
     }
 
-    private ArrayJob array(Path slurmDir, String name, StudyPhase phase, List<String> keys, String afterOk, boolean dryRun)
+    private ArrayJob array(Path slurmDir, String name, StudyPhase phase, List<String> keys, String afterOk, int ranks, boolean dryRun)
             throws IOException {
         Path script = slurmDir.resolve(name + "-" + phase.cliName + ".sbatch");
         Path keysFile = slurmDir.resolve(name + "-" + phase.cliName + ".keys");
-        String text = script(phase, keys.size(), keysFile, afterOk);
+        String text = script(phase, keys.size(), keysFile, afterOk, ranks);
         if (dryRun) return new ArrayJob(phase, keys, script, keysFile, text, null);
         Files.createDirectories(slurmDir.resolve("logs"));
         AtomicFiles.writeString(keysFile, String.join("\n", keys) + "\n");
@@ -201,10 +201,15 @@ public final class SlurmSubmitter {
 
     /**
      * The sbatch script of one phase: {@code n} array tasks over the keys in {@code keysFile},
-     * after job {@code afterOk} succeeds when it is not null.
+     * after job {@code afterOk} succeeds when it is not null. With {@code ranks > 1} (training
+     * jobs of {@code training.gpus_per_job}) each array task is one node with {@code ranks} Slurm
+     * tasks, one GPU each on CUDA; {@code run-cell} claims the job and starts its ranks as a job step
+     * ({@code srun --ntasks-per-node=ranks}, {@link org.crossgen.dist.SrunLauncher}).
      */
-    String script(StudyPhase phase, int n, Path keysFile, String afterOk) {
+    String script(StudyPhase phase, int n, Path keysFile, String afterOk, int ranks) {
         if (n < 1) throw new IllegalArgumentException("an array needs at least one task, got " + n);
+        if (ranks < 1) throw new IllegalArgumentException("ranks must be >= 1, got " + ranks);
+        boolean cuda = worker.device().startsWith("cuda");
         String specName = spec.getFileName().toString().replaceFirst("\\.(yaml|yml)$", "");
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         s.append("# crossgen study submit: ").append(phase == StudyPhase.TRAIN ? "training jobs" : "evaluation cells")
@@ -217,18 +222,29 @@ public final class SlurmSubmitter {
         if (resources.time() != null) s.append("#SBATCH --time=").append(resources.time()).append('\n');
         if (resources.cpusPerTask() != null) s.append("#SBATCH --cpus-per-task=").append(resources.cpusPerTask()).append('\n');
         if (resources.mem() != null) s.append("#SBATCH --mem=").append(resources.mem()).append('\n');
-        if (resources.gpusPerTask() != null) s.append("#SBATCH --gpus-per-task=").append(resources.gpusPerTask()).append('\n');
+        if (ranks > 1) {
+            s.append("#SBATCH --nodes=1\n");
+            s.append("#SBATCH --ntasks-per-node=").append(ranks).append('\n');
+        }
+        Integer gpus = ranks > 1 && cuda ? Integer.valueOf(1) : resources.gpusPerTask();   // several ranks: one GPU each
+        if (gpus != null) s.append("#SBATCH --gpus-per-task=").append(gpus).append('\n');
         if (afterOk != null) {
             s.append("#SBATCH --dependency=afterok:").append(afterOk).append('\n');
             s.append("#SBATCH --kill-on-invalid-dep=yes\n"); // a failed training task cancels this array instead of leaving it pending forever
         }
         s.append("set -euo pipefail\n");
-        if (worker.device().startsWith("cuda")) s.append("export CROSSGEN_CUDA=1\n");
+        if (cuda) s.append("export CROSSGEN_CUDA=1\n");
+        if (ranks > 1) {
+            s.append("# training.gpus_per_job: ").append(ranks).append(": run-cell claims the job, then starts its ranks with\n# srun --nodes=1 --ntasks=")
+                    .append(ranks).append(" --ntasks-per-node=").append(ranks).append(" --kill-on-bad-exit=1")
+                    .append(cuda ? " --gpus-per-task=1" : "").append(" ... study train-rank\n");
+        }
         s.append("exec ").append(quote(worker.launcher())).append(" study run-cell ").append(quote(spec)).append(" --dir ")
                 .append(quote(dir)).append(" --phase ").append(phase.cliName).append(" --index \"$SLURM_ARRAY_TASK_ID\" --keys ")
                 .append(quote(keysFile)).append(" --device ").append(quote(worker.device())).append(" --batch-size ")
                 .append(worker.batchSize()).append(" --lease-minutes ").append(worker.leaseMinutes());
         for (Path f : worker.taskFiles()) s.append(" --task-file ").append(quote(f));
+        if (ranks > 1) s.append(" --rank-launcher srun");
         s.append('\n');
         return s.toString();
     }

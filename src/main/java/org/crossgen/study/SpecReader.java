@@ -29,6 +29,7 @@ import org.crossgen.files.InputFiles;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
+import org.crossgen.train.Sharding;
 
 /**
  * Reads a study spec and collects every problem in it before failing, each as
@@ -43,7 +44,7 @@ final class SpecReader {
     static final List<String> MODEL_KEYS = List.of("model", "adapter", "merge");
     static final List<String> LORA_KEYS = List.of("r", "alpha", "dropout", "targets");
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
-            "weight_decay", "max_length", "template");
+            "weight_decay", "max_length", "template", "gpus_per_job", "ranks_per_job", "zero", "activation_checkpointing");
     static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
 
     /** A key given twice is an error: YAML keeps the last value, so a trailing "methods: [base]" would drop all training. */
@@ -405,7 +406,27 @@ final class SpecReader {
         if (wd < 0) problem("training.weight_decay", "must be >= 0, got " + wd);
         int maxLength = intValue(node, "training.", "max_length", d.maxLength(), 2);
         int template = intValue(node, "training.", "template", d.template(), 0);
-        return new StudySpec.Training(epochs, lr, batch, schedule, warmup, wd, maxLength, template);
+        // ranks_per_job is the same setting by its CPU name: one rank per GPU on CUDA, one process per rank on the CPU
+        int ranks = intValue(node, "training.", "gpus_per_job", d.ranks(), 1);
+        if (node.has("ranks_per_job")) {
+            int alias = intValue(node, "training.", "ranks_per_job", d.ranks(), 1);
+            if (node.has("gpus_per_job") && alias != ranks) {
+                problem("training.ranks_per_job", "is another name for gpus_per_job; give one of them, got gpus_per_job " + ranks
+                        + " and ranks_per_job " + alias);
+            }
+            ranks = alias;
+        }
+        Sharding zero = d.zero();
+        if (node.hasNonNull("zero")) {
+            try {
+                zero = Sharding.parse("got", node.get("zero").asText());
+            } catch (IllegalArgumentException e) {
+                problem("training.zero", e.getMessage());
+            }
+        }
+        if (zero.sharded() && ranks == 1) problem("training.zero", "shards across ranks; set training.gpus_per_job > 1 or leave zero out");
+        boolean checkpointing = bool(node, "training.", "activation_checkpointing", d.activationCheckpointing());
+        return new StudySpec.Training(epochs, lr, batch, schedule, warmup, wd, maxLength, template, ranks, zero, checkpointing);
     }
 
     private StudySpec.Limits limits(JsonNode node) {
@@ -552,10 +573,14 @@ final class SpecReader {
     }
 
     private boolean bool(JsonNode node, String key, boolean dflt) {
+        return bool(node, "", key, dflt);
+    }
+
+    private boolean bool(JsonNode node, String prefix, String key, boolean dflt) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) return dflt;
         if (!v.isBoolean()) {
-            problem(key, "must be true or false, got " + v);
+            problem(prefix + key, "must be true or false, got " + v);
             return dflt;
         }
         return v.asBoolean();

@@ -8,6 +8,7 @@ import org.crossgen.eval.ScoringMode;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
+import org.crossgen.train.Sharding;
 
 /**
  * A study: which base models are fine-tuned on which training sets and how, and on which test
@@ -97,10 +98,25 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
      * @param weightDecay   AdamW weight decay
      * @param maxLength     training sequence budget in tokens (prompt + target)
      * @param template      prompt template the training prompts are built with
+     * @param ranks         data-parallel ranks of each job ({@code gpus_per_job}): one GPU each on CUDA,
+     *                      one process each on the CPU; the effective batch stays {@code batchSize}
+     * @param zero          what the ranks shard (ZeRO stage; only with several ranks)
+     * @param activationCheckpointing recompute each decoder layer in the backward pass
      */
     public record Training(int epochs, double lr, int batchSize, LrSchedule schedule, double warmupRatio,
-                           double weightDecay, int maxLength, int template) {
-        /** The paper's settings. */
+                           double weightDecay, int maxLength, int template, int ranks, Sharding zero,
+                           boolean activationCheckpointing) {
+        public Training {
+            if (ranks < 1) throw new IllegalArgumentException("training.gpus_per_job must be >= 1, got " + ranks);
+        }
+
+        /** One rank per job, no sharding, no checkpointing. */
+        public Training(int epochs, double lr, int batchSize, LrSchedule schedule, double warmupRatio, double weightDecay,
+                        int maxLength, int template) {
+            this(epochs, lr, batchSize, schedule, warmupRatio, weightDecay, maxLength, template, 1, Sharding.NONE, false);
+        }
+
+        /** The paper's settings, on one rank. */
         public static Training paper() {
             return new Training(2, 2e-5, 16, LrSchedule.LINEAR, 0, 0, 1024, 0);
         }

@@ -41,6 +41,10 @@ public record TrainingJob(BaseModel base, String trainDataset, Method method, in
                 training.schedule().name().toLowerCase(Locale.ROOT), Double.toString(training.warmupRatio()),
                 Double.toString(training.weightDecay()), Integer.toString(training.maxLength()),
                 Integer.toString(training.template()), Integer.toString(trainRecords), dtype.torchName()));
+        // Only settings away from their defaults are hashed, so keys of earlier specs stay. Ranks and ZeRO change the
+        // weights by float rounding (sums in another order); activation checkpointing recomputes exactly: not hashed.
+        if (training.ranks() > 1) parts.add("ranks=" + training.ranks());
+        if (training.zero().sharded()) parts.add("zero=" + training.zero().stage);
         if (lora == null) {
             parts.add("full");
         } else {

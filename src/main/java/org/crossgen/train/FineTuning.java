@@ -152,9 +152,20 @@ public final class FineTuning {
         }
     }
 
-    /** The device of a rank: {@code cuda:LOCAL_RANK} when several ranks share a machine's GPUs, else {@code requested}. */
+    /**
+     * The device of a rank: {@code cuda:LOCAL_RANK} when several ranks share a machine's GPUs, else
+     * {@code requested}. A rank that sees one GPU only ({@code CUDA_VISIBLE_DEVICES} of one entry, as
+     * {@code srun --gpus-per-task=1} binds it) uses that one, {@code cuda:0}.
+     */
     public static ComputeDevice rankDevice(ComputeDevice requested, org.crossgen.dist.RankEnvironment env) {
-        if (!requested.isCuda() || !env.distributed()) return requested;
-        return ComputeDevice.parse("cuda:" + env.localRank());
+        String name = rankDeviceName(requested, env, System.getenv("CUDA_VISIBLE_DEVICES"));
+        return name.equals(requested.name()) ? requested : ComputeDevice.parse(name);
+    }
+
+    /** {@link #rankDevice}'s choice, by name, for {@code CUDA_VISIBLE_DEVICES = visibleDevices} (null: unset). */
+    static String rankDeviceName(ComputeDevice requested, org.crossgen.dist.RankEnvironment env, String visibleDevices) {
+        if (!requested.isCuda() || !env.distributed()) return requested.name();
+        boolean ownGpu = visibleDevices != null && !visibleDevices.isBlank() && !visibleDevices.contains(",");
+        return "cuda:" + (ownGpu ? 0 : env.localRank());
     }
 }

@@ -2,12 +2,17 @@ package org.crossgen.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.crossgen.testing.TinyModels;
+import org.crossgen.testing.WeightFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +155,46 @@ class StudyCommandTest {
         CliRun.of("study", "export", whole.toString(), "--json", a.toString());
         CliRun.of("study", "export", killed.toString(), "--json", b.toString());
         assertEquals(new ObjectMapper().readTree(a.toFile()), new ObjectMapper().readTree(b.toFile()));
+    }
+
+    /**
+     * training.ranks_per_job: 2: study plan shows the ranks and the memory plan per rank; study run
+     * trains the job on 2 local ranks (each a {@code study train-rank} JVM over Gloo), to the
+     * weights one rank trains (same effective batch; the issue's tolerance, 1e-5 of each tensor's
+     * largest element), and the job gets its own key.
+     */
+    @Test
+    @Tag("slow")
+    void aJobOfTwoRanksTrainsTheWeightsOfOneRank() throws Exception {
+        Path spec = spec("""
+                train_datasets: [sentiment/amazon]
+                training: {epochs: 1, batch_size: 4, max_length: 128, ranks_per_job: 2}
+                """);
+        Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [ft]").replace("templates: [0, 1]", "templates: [0]")
+                .replace("eval_records: 3,", "eval_records: 2, train_records: 8,"));
+        Path one = tmp.resolve("one.yaml");
+        Files.writeString(one, Files.readString(spec).replace(", ranks_per_job: 2", ""));
+
+        CliRun plan = CliRun.of("study", "plan", spec.toString(), "--dir", tmp.resolve("two").toString());
+        assertEquals(0, plan.exitCode(), plan.err());
+        assertTrue(plan.out().contains("training: 2 rank(s) per job (training.gpus_per_job), ZeRO 0, float32, activation checkpointing off; "
+                + "memory plan per rank:\n  tiny ("), plan.out());
+        assertTrue(plan.out().contains("    peak per rank "), plan.out());
+
+        List<Path> models = new ArrayList<>();
+        for (Path s : List.of(spec, one)) {
+            Path dir = tmp.resolve(s == spec ? "two" : "one");
+            CliRun run = CliRun.of("study", "run", s.toString(), "--dir", dir.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("trained 1 job(s), evaluated 1 cell(s) in this run"), run.out());
+            try (var m = Files.list(dir.resolve("models"))) {
+                models.add(m.filter(Files::isDirectory).findFirst().orElseThrow());
+            }
+        }
+        assertTrue(Files.readString(models.get(0).resolve("run_card.json")).contains("\"world_size\" : 2"));
+        assertNotEquals(models.get(0).getFileName(), models.get(1).getFileName(), "2 ranks and 1 rank are different jobs");
+        WeightFiles.assertClose("study job on 2 ranks vs 1 rank", WeightFiles.read(models.get(1).resolve("model.safetensors")),
+                WeightFiles.read(models.get(0).resolve("model.safetensors")), 1e-5);
     }
 
     /** Cells marked done in a study folder's store (0 before the store exists). */

@@ -78,4 +78,20 @@ class KeyPinTest {
         assertEquals(List.of("eafa72294f10e74a base tiny -> sentiment/yelp t0 k1",
                 "7e43e8bfc259e773 ft sentiment/amazon n=2000 seed=1 -> sentiment/yelp t0 k1"), cellKeys(plan));
     }
+
+    /**
+     * training.gpus_per_job: 1 and activation checkpointing (exact recomputation) keep the key of the
+     * defaults; several ranks and a ZeRO stage (sums in another order) make new ones, the same under
+     * either name of the setting.
+     */
+    @Test
+    void ranksChangeTheJobKeyOnlyWhenThereAreSeveral() throws Exception {
+        String defaults = plan(DEFAULTS).jobs().get(0).key();
+        assertEquals(defaults, plan(DEFAULTS + "training: {gpus_per_job: 1, activation_checkpointing: true}\n").jobs().get(0).key());
+        String two = plan(DEFAULTS + "training: {gpus_per_job: 2}\n").jobs().get(0).key();
+        assertEquals(two, plan(DEFAULTS + "training: {ranks_per_job: 2}\n").jobs().get(0).key());
+        String zero = plan(DEFAULTS + "training: {ranks_per_job: 2, zero: 2}\n").jobs().get(0).key();
+        assertEquals(3, java.util.Set.of(defaults, two, zero).size(), "1 rank, 2 ranks and 2 ranks with ZeRO-2 have distinct keys");
+        assertEquals("0326e40b", two.substring(0, 8));   // pinned when the setting was added
+    }
 }

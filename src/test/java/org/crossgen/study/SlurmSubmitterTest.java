@@ -53,7 +53,7 @@ class SlurmSubmitterTest {
         var r = new SlurmSubmitter.Resources("gpu", 1, "04:00:00", 3, 8, "32G");
         var gpu = new SlurmSubmitter.Worker(Path.of("/opt/crossgen/crossgen"), "cuda", 8, 10, List.of());
         String text = new SlurmSubmitter(Path.of("/data/runs/mini"), Path.of("/data/studies/mini.yaml"), r, gpu, new FakeSlurm())
-                .script(StudyPhase.EVAL, 24, Path.of("/data/runs/mini/slurm/s001-eval.keys"), "4242");
+                .script(StudyPhase.EVAL, 24, Path.of("/data/runs/mini/slurm/s001-eval.keys"), "4242", 1);
         assertEquals("""
                 #!/bin/bash
                 # crossgen study submit: evaluation cells of /data/studies/mini.yaml; task i runs line i of s001-eval.keys
@@ -80,7 +80,7 @@ class SlurmSubmitterTest {
     void trainingScriptWithoutLimitsHasNoThrottleNorDependency() {
         var cuda = new SlurmSubmitter.Worker(Path.of("/opt/my crossgen/crossgen"), "cuda", 4, 30, List.of(Path.of("/t/topic.yaml")));
         String text = new SlurmSubmitter(Path.of("/r"), Path.of("/s.yml"), SlurmSubmitter.Resources.none(), cuda, new FakeSlurm())
-                .script(StudyPhase.TRAIN, 1, Path.of("/r/slurm/s002-train.keys"), null);
+                .script(StudyPhase.TRAIN, 1, Path.of("/r/slurm/s002-train.keys"), null, 1);
         List<String> lines = text.lines().toList();
         assertTrue(lines.contains("#SBATCH --array=0-0"), text);
         assertTrue(lines.contains("#SBATCH --job-name=crossgen-s-train"), text);
@@ -89,6 +89,45 @@ class SlurmSubmitterTest {
         assertEquals("exec '/opt/my crossgen/crossgen' study run-cell /s.yml --dir /r --phase train --index \"$SLURM_ARRAY_TASK_ID\" "
                 + "--keys /r/slurm/s002-train.keys --device cuda --batch-size 4 --lease-minutes 30 --task-file /t/topic.yaml",
                 lines.get(lines.size() - 1));
+    }
+
+    /** training.gpus_per_job: 4 on CUDA: one node, 4 Slurm tasks of one GPU each; run-cell starts the ranks with srun. */
+    @Test
+    void trainingJobsOfSeveralRanksAskForOneTaskAndOneGpuPerRank() {
+        var r = new SlurmSubmitter.Resources("gpu", 2, "12:00:00", null, 8, "256G");
+        var gpu = new SlurmSubmitter.Worker(Path.of("/opt/crossgen/crossgen"), "cuda", 8, 10, List.of());
+        var submitter = new SlurmSubmitter(Path.of("/data/runs/paper"), Path.of("/data/studies/paper.yaml"), r, gpu, new FakeSlurm());
+        assertEquals("""
+                #!/bin/bash
+                # crossgen study submit: training jobs of /data/studies/paper.yaml; task i runs line i of s001-train.keys
+                #SBATCH --job-name=crossgen-paper-train
+                #SBATCH --array=0-5
+                #SBATCH --output=/data/runs/paper/slurm/logs/%A_%a.out
+                #SBATCH --open-mode=append
+                #SBATCH --partition=gpu
+                #SBATCH --time=12:00:00
+                #SBATCH --cpus-per-task=8
+                #SBATCH --mem=256G
+                #SBATCH --nodes=1
+                #SBATCH --ntasks-per-node=4
+                #SBATCH --gpus-per-task=1
+                set -euo pipefail
+                export CROSSGEN_CUDA=1
+                # training.gpus_per_job: 4: run-cell claims the job, then starts its ranks with
+                # srun --nodes=1 --ntasks=4 --ntasks-per-node=4 --kill-on-bad-exit=1 --gpus-per-task=1 ... study train-rank
+                exec /opt/crossgen/crossgen study run-cell /data/studies/paper.yaml --dir /data/runs/paper --phase train \
+                --index "$SLURM_ARRAY_TASK_ID" --keys /data/runs/paper/slurm/s001-train.keys --device cuda --batch-size 8 \
+                --lease-minutes 10 --rank-launcher srun
+                """, submitter.script(StudyPhase.TRAIN, 6, Path.of("/data/runs/paper/slurm/s001-train.keys"), null, 4));
+        // the evaluation array keeps --gpus-per-task as given: one model on one GPU per cell
+        String eval = submitter.script(StudyPhase.EVAL, 6, Path.of("/data/runs/paper/slurm/s001-eval.keys"), "7", 1);
+        assertTrue(eval.contains("#SBATCH --gpus-per-task=2\n") && !eval.contains("ntasks") && !eval.contains("srun"), eval);
+        // on the CPU (Gloo): the tasks, no GPU line
+        var cpu = new SlurmSubmitter(Path.of("/r"), Path.of("/s.yaml"), SlurmSubmitter.Resources.none(), WORKER, new FakeSlurm());
+        String text = cpu.script(StudyPhase.TRAIN, 1, Path.of("/r/slurm/s001-train.keys"), null, 2);
+        assertTrue(text.contains("#SBATCH --nodes=1\n#SBATCH --ntasks-per-node=2\nset -euo"), text);
+        assertTrue(text.contains("# srun --nodes=1 --ntasks=2 --ntasks-per-node=2 --kill-on-bad-exit=1 ... study train-rank\n"), text);
+        assertTrue(text.strip().endsWith(" --rank-launcher srun"), text);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.crossgen.eval.ScoringMode;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
+import org.crossgen.train.Sharding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,29 @@ class StudySpecTest {
         assertEquals(new StudySpec.Lora(4, 8.0, 0.05, List.of("q_proj", "k_proj")), s.lora());
         assertEquals(new StudySpec.Limits(5, 0, 1024), s.limits());
         assertEquals(Path.of("runs", "s"), StudyLayout.forSpec(f).dir());
+    }
+
+    @Test
+    void ranksPerJobIsGpusPerJobAndTheirProblemsAreNamed() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        String head = "models: [tiny]\nmethods: [base, ft]\ntrain_datasets: [sentiment/amazon]\neval_sets: [sentiment/yelp]\n";
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", head + "training: {ranks_per_job: 4, zero: 2, activation_checkpointing: true}\n");
+        StudySpec.Training t = StudySpec.read(f, REGISTRY, ModelLocator.NONE).training();
+        assertEquals(List.of(4, Sharding.GRADIENTS, true), List.of(t.ranks(), t.zero(), t.activationCheckpointing()));
+        assertEquals(1, StudySpec.read(StudyFixtures.writeSpec(tmp, "d.yaml", head), REGISTRY, ModelLocator.NONE).training().ranks());
+
+        Path bad = StudyFixtures.writeSpec(tmp, "bad.yaml", head
+                + "training: {gpus_per_job: 2, ranks_per_job: 4, zero: 3, activation_checkpointing: yes please}\n");
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(bad, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(
+                bad + ": training.ranks_per_job: is another name for gpus_per_job; give one of them, got gpus_per_job 2 and ranks_per_job 4",
+                bad + ": training.zero: got 3: expected 0|none, 1|optimizer or 2|gradients (ZeRO stage 3, sharding the weights "
+                        + "themselves, is not implemented)",
+                bad + ": training.activation_checkpointing: must be true or false, got \"yes please\""), e.problems());
+        Path lone = StudyFixtures.writeSpec(tmp, "lone.yaml", head + "training: {gpus_per_job: 0, zero: 1}\n");
+        e = assertThrows(StudySpecException.class, () -> StudySpec.read(lone, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(lone + ": training.gpus_per_job: must be >= 1, got 0",
+                lone + ": training.zero: shards across ranks; set training.gpus_per_job > 1 or leave zero out"), e.problems());
     }
 
     @Test

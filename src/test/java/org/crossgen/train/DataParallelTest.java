@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.crossgen.dist.LocalLauncher;
+import org.crossgen.dist.RankLauncher;
 import org.crossgen.model.CheckpointFiles;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraAdapter;
@@ -38,7 +39,7 @@ class DataParallelTest {
     void twoRanksEqualOneRankShardedEqualsPlainAndResumeIsExact() throws Exception {
         Path ranks = tmp.resolve("ranks");
         // the last run stops both ranks (exit 3) after its step-1 checkpoint
-        LocalLauncher.Outcome stopped = launch(ranks, 3, "full0:full:0", "full1:full:1", "full2:full:2", "lora0:lora:0", "lora2:lora:2",
+        RankLauncher.Outcome stopped = launch(ranks, 3, "full0:full:0", "full1:full:1", "full2:full:2", "lora0:lora:0", "lora2:lora:2",
                 "resumed:full:2:stopAt=1");
         assertTrue(stopped.message().startsWith("rank "), stopped.message());
         Map<String, float[]> full = oneRank("full", tmp.resolve("one-full")), lora = oneRank("lora", tmp.resolve("one-lora"));
@@ -78,12 +79,12 @@ class DataParallelTest {
     }
 
     /** Runs {@link RankChild} as 2 ranks; expects {@code exitCode}. */
-    private static LocalLauncher.Outcome launch(Path out, int exitCode, String... runs) throws Exception {
+    private static RankLauncher.Outcome launch(Path out, int exitCode, String... runs) throws Exception {
         StringWriter log = new StringWriter();
         PrintWriter w = new PrintWriter(log, true);
         List<String> args = new java.util.ArrayList<>(List.of(out.toString()));
         args.addAll(List.of(runs));
-        LocalLauncher.Outcome o = new LocalLauncher(2, w, w).run(RankChild.class.getName(), args,
+        RankLauncher.Outcome o = new LocalLauncher(2, w, w).run(RankChild.class.getName(), args,
                 Map.of("CROSSGEN_THREADS", "1", "OPENBLAS_NUM_THREADS", "1"));
         assertEquals(exitCode, o.exitCode(), o.message() + "\n" + log);
         System.out.print(log);
