@@ -18,7 +18,8 @@ import org.crossgen.study.Method;
 final class Findings {
     private final StudyResults r;
 
-    private record Pair(String label, String metric, Estimate value) {}
+    /** One compared cell pair; {@code degenerate}: either cell is a degenerate classifier ({@link Degenerate}). */
+    private record Pair(String label, String metric, Estimate value, boolean degenerate) {}
 
     private Findings(StudyResults r) {
         this.r = r;
@@ -65,8 +66,13 @@ final class Findings {
     }
 
     private static FindingCheck check(String id, String claim, String measure, Estimate e, int claimedSign, int n, List<Pair> pairs) {
-        List<String> evidence = pairs.stream().map(p -> p.label() + ": " + p.value().format(4, true)).toList();
-        return new FindingCheck(id, claim, measure, Verdict.of(e, claimedSign, n), e.value(), e.lower(), e.upper(), n, evidence);
+        return check(id, claim, measure, e, Verdict.of(e, claimedSign, n), n, pairs);
+    }
+
+    private static FindingCheck check(String id, String claim, String measure, Estimate e, Verdict verdict, int n, List<Pair> pairs) {
+        List<String> evidence = pairs.stream().map(p -> Degenerate.mark(p.label() + ": " + p.value().format(4, true), p.degenerate())).toList();
+        int degenerate = (int) pairs.stream().filter(Pair::degenerate).count();
+        return new FindingCheck(id, claim, measure, verdict, e.value(), e.lower(), e.upper(), n, degenerate, evidence);
     }
 
     private static List<Estimate> values(List<Pair> pairs) {
@@ -87,7 +93,10 @@ final class Findings {
             String metric = r.primaryMetric(m.trainTask());
             for (String set : r.testSets(m.trainTask())) {
                 if (set.equals(m.trainDataset())) continue;
-                for (Setting s : r.settings()) addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric));
+                for (Setting s : r.settings()) {
+                    addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric),
+                            r.degenerateDelta(m, set, s));
+                }
             }
         }
         return pairs;
@@ -102,7 +111,10 @@ final class Findings {
                 if (task.equals(m.trainTask()) || (evalKind != null && r.kind(task) != evalKind)) continue;
                 String metric = r.primaryMetric(task);
                 for (String set : r.testSets(task)) {
-                    for (Setting s : r.settings()) addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric));
+                    for (Setting s : r.settings()) {
+                        addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric),
+                                r.degenerateDelta(m, set, s));
+                    }
                 }
             }
         }
@@ -121,14 +133,15 @@ final class Findings {
                 for (Setting s : r.settings()) {
                     Estimate d = sign > 0 ? r.cell(icl, set, s, metric).minus(r.cell(ft, set, s, metric))
                             : r.cell(ft, set, s, metric).minus(r.cell(icl, set, s, metric));
-                    addIfEvaluated(pairs, r.label(icl) + " vs FT → " + set + " (" + s.label() + ")", metric, d);
+                    addIfEvaluated(pairs, r.label(icl) + " vs FT → " + set + " (" + s.label() + ")", metric, d,
+                            r.degenerate(icl, set, s) || r.degenerate(ft, set, s));
                 }
             }
         }
         return pairs;
     }
 
-    private static void addIfEvaluated(List<Pair> pairs, String label, String metric, Estimate e) {
-        if (e.hasValue()) pairs.add(new Pair(label, metric, e));
+    private static void addIfEvaluated(List<Pair> pairs, String label, String metric, Estimate e, boolean degenerate) {
+        if (e.hasValue()) pairs.add(new Pair(label, metric, e, degenerate));
     }
 }

@@ -99,12 +99,12 @@ public final class StudyReport {
         for (FindingCheck c : checks) {
             Estimate e = new Estimate(c.mean(), c.ciLower(), c.ciUpper());
             rows.add(List.of(Cell.of(c.id()), new Cell(c.claim(), "wrap"), new Cell(c.measure(), "wrap"),
-                    Cell.of(e.format(4, true)), Cell.of(Integer.toString(c.pairs())),
+                    Cell.of(e.format(4, true)), Cell.of(Integer.toString(c.pairs())), Cell.of(Integer.toString(c.degeneratePairs())),
                     new Cell(c.verdict().text(), c.verdict().text().replace(' ', '-'))));
         }
         blocks.add(new Table(prefix + "findings", "The paper's findings as checks (supported: the 95% interval lies on "
                 + "the claimed side of 0; not supported: on the other side; inconclusive: it spans 0)",
-                List.of("#", "claim", "measure", "mean [95% CI]", "pairs", "verdict"), rows));
+                List.of("#", "claim", "measure", "mean [95% CI]", "pairs", "degenerate pairs " + Degenerate.MARK, "verdict"), rows));
         for (FindingCheck c : checks) blocks.add(new Paragraph(c.sentence()));
         for (FindingCheck c : checks) {
             if (c.evidence().isEmpty()) continue;
@@ -127,17 +127,20 @@ public final class StudyReport {
             blocks.add(new Heading(3, task + " — " + s.label()));
             for (TaskMatrix m : matrices) {
                 String metric = MetricNames.display(m.metric());
-                blocks.add(matrixTable(slug + "-" + m.metric() + "-abs",
-                        task + ", " + s.label() + ": " + metric + " per training set (rows) and test set (columns)", m, m.absolute(), false));
+                String note = m.anyDegenerate() ? " (" + Degenerate.NOTE + ")" : "";
+                blocks.add(matrixTable(r, slug + "-" + m.metric() + "-abs", task + ", " + s.label() + ": " + metric
+                        + " per training set (rows) and test set (columns)" + note, m, m.absolute(), false));
                 if (m.models().size() > 1) {
-                    blocks.add(matrixTable(slug + "-" + m.metric() + "-delta",
-                            task + ", " + s.label() + ": Δ" + metric + " vs base", m, m.delta(), true));
+                    blocks.add(matrixTable(r, slug + "-" + m.metric() + "-delta",
+                            task + ", " + s.label() + ": Δ" + metric + " vs base" + note, m, m.delta(), true));
                 }
                 if (m.metric().equals(primary) && m.models().size() > 1) {
                     List<ModelKey> ft = m.models().subList(1, m.models().size());
                     Estimate[][] cells = java.util.Arrays.copyOfRange(m.delta(), 1, m.models().size());
+                    boolean[][] marks = new boolean[ft.size()][m.testSets().size()];
+                    for (int i = 0; i < ft.size(); i++) for (int j = 0; j < marks[i].length; j++) marks[i][j] = m.degenerate(i + 1, j, true);
                     Heatmap h = new Heatmap(task + ": Δ" + metric + " vs base (" + s.label() + ")",
-                            m.modelLabels().subList(1, m.modelLabels().size()), m.testSets(), cells, "Δ" + metric + " vs base");
+                            m.modelLabels().subList(1, m.modelLabels().size()), m.testSets(), cells, "Δ" + metric + " vs base", marks);
                     blocks.add(new Figure("delta-" + slug + "-" + m.metric() + ".png",
                             task + ": Δ" + metric + " vs base, " + s.label() + " (" + ft.size() + " fine-tuned models)", h.png(), h.svg()));
                     ftVsFticl(r, m, slug);
@@ -146,7 +149,11 @@ public final class StudyReport {
         }
     }
 
-    private static Table matrixTable(String id, String caption, TaskMatrix m, Estimate[][] cells, boolean delta) {
+    /**
+     * One row per model, one column per test set; degenerate cells marked. An absolute accuracy
+     * table ends with the majority-class and uniform-chance accuracy of each test set's records.
+     */
+    private static Table matrixTable(StudyResults r, String id, String caption, TaskMatrix m, Estimate[][] cells, boolean delta) {
         List<String> header = new ArrayList<>();
         header.add("model");
         header.addAll(m.testSets());
@@ -155,11 +162,25 @@ public final class StudyReport {
             List<Cell> row = new ArrayList<>();
             row.add(Cell.of(m.modelLabels().get(i)));
             for (int j = 0; j < m.testSets().size(); j++) {
-                row.add(new Cell(cells[i][j].format(decimals(m.metric()), delta), m.inDomain(i, j) ? "strong" : ""));
+                String text = Degenerate.mark(cells[i][j].format(decimals(m.metric()), delta), m.degenerate(i, j, delta));
+                row.add(new Cell(text, m.inDomain(i, j) ? "strong" : ""));
             }
             rows.add(row);
         }
+        if (!delta && m.metric().equals("accuracy")) {
+            rows.add(baselineRow("majority class", m, set -> r.testSetLabels(set) == null ? Double.NaN : r.testSetLabels(set).majorityAccuracy()));
+            rows.add(baselineRow("uniform chance", m, set -> r.testSetLabels(set) == null ? Double.NaN : r.testSetLabels(set).chanceAccuracy()));
+        }
         return new Table(id, caption, header, rows);
+    }
+
+    private static List<Cell> baselineRow(String name, TaskMatrix m, java.util.function.ToDoubleFunction<String> value) {
+        List<Cell> row = new ArrayList<>();
+        row.add(new Cell(name, "baseline"));
+        for (String set : m.testSets()) {
+            row.add(new Cell(new Estimate(value.applyAsDouble(set), Double.NaN, Double.NaN).format(decimals(m.metric()), false), "baseline"));
+        }
+        return row;
     }
 
     /** FT and FTICL of the same training set side by side: one row per (training set, k, test set). */
@@ -175,9 +196,10 @@ public final class StudyReport {
                 Estimate ftCell = r.cell(ft, set, m.setting(), m.metric()), iclCell = r.cell(icl, set, m.setting(), m.metric());
                 rows.add(List.of(Cell.of(r.label(icl).replaceFirst("^FTICL k=\\d+ ", "")), Cell.of(Integer.toString(icl.trainShots())),
                         new Cell(set + (style.isEmpty() ? "" : " (in-domain)"), style),
-                        new Cell(r.delta(ft, set, m.setting(), m.metric()).format(d, true), style),
-                        new Cell(r.delta(icl, set, m.setting(), m.metric()).format(d, true), style),
-                        new Cell(iclCell.minus(ftCell).format(d, true), style)));
+                        new Cell(Degenerate.mark(r.delta(ft, set, m.setting(), m.metric()).format(d, true), r.degenerateDelta(ft, set, m.setting())), style),
+                        new Cell(Degenerate.mark(r.delta(icl, set, m.setting(), m.metric()).format(d, true), r.degenerateDelta(icl, set, m.setting())), style),
+                        new Cell(Degenerate.mark(iclCell.minus(ftCell).format(d, true),
+                                r.degenerate(icl, set, m.setting()) || r.degenerate(ft, set, m.setting())), style)));
             }
         }
         blocks.add(new Table(slug + "-" + m.metric() + "-ft-vs-fticl", m.task() + ", " + m.setting().label() + ": FT vs FTICL, "

@@ -1,0 +1,21 @@
+package org.crossgen.report;
+
+import org.crossgen.metrics.LabelDistribution;
+
+/**
+ * How the report marks a degenerate classifier: a cell where one label takes more than 95% of the
+ * predictions, whose accuracy is the label prior rather than skill. A Δ or a comparison is marked
+ * when either of its cells is.
+ */
+final class Degenerate {
+    static final String MARK = "‡";
+    static final String NOTE = MARK + " degenerate: one label takes more than "
+            + Math.round(LabelDistribution.DEGENERATE_SHARE * 100) + "% of a compared classifier's predictions";
+
+    private Degenerate() {}
+
+    /** {@code text} with the mark appended when {@code degenerate}. */
+    static String mark(String text, boolean degenerate) {
+        return degenerate ? text + " " + MARK : text;
+    }
+}
