@@ -147,6 +147,7 @@ public final class StudyReport {
                 }
             }
         }
+        blocks.addAll(TaskAnalyses.blocks(r, task, prefix + slug(task)));
     }
 
     /**
@@ -263,7 +264,7 @@ public final class StudyReport {
 
     // ---- formatting ----
 
-    private static int decimals(String metric) {
+    static int decimals(String metric) {
         return metric.equals("bleu") ? 2 : 3;
     }
 
