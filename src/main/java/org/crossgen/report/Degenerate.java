@@ -11,6 +11,8 @@ final class Degenerate {
     static final String MARK = "‡";
     static final String NOTE = MARK + " degenerate: one label takes more than "
             + Math.round(LabelDistribution.DEGENERATE_SHARE * 100) + "% of a compared classifier's predictions";
+    /** For a figure's legend. */
+    static final String SHORT_NOTE = MARK + " degenerate: one label > " + Math.round(LabelDistribution.DEGENERATE_SHARE * 100) + "% of predictions";
 
     private Degenerate() {}
 

@@ -76,8 +76,8 @@ final class Findings {
                 : pairs.stream().anyMatch(p -> p.value().side() < 0) ? Verdict.SUPPORTED
                 : pairs.stream().allMatch(p -> p.value().side() > 0) ? Verdict.NOT_SUPPORTED : Verdict.INCONCLUSIVE;
         return check("4", "More training data does not always help out-of-domain",
-                String.format("mean OOD Δ%s from one training size to the next larger one over (training set, method, k, "
-                        + "size step, OOD test set, setting) pairs; supported if any pair's interval lies below 0", metricNames(pairs)),
+                String.format("OOD Δ%s from one training size to the next larger one, over (training set, method, k, "
+                        + "size step, OOD test set, setting) pairs", metricNames(pairs)),
                 PairBootstrap.mean(values(pairs)), verdict, pairs.size(), pairs);
     }
 

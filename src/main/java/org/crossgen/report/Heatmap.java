@@ -167,7 +167,7 @@ final class Heatmap {
     private String legendText() {
         boolean any = false;
         for (int i = 0; i < rows.size(); i++) for (int j = 0; j < cols.size(); j++) any |= isMarked(i, j);
-        return scaleLabel + "  (grey: not evaluated" + (any ? "; " + Degenerate.NOTE : "") + ")";
+        return scaleLabel + "  (grey: not evaluated" + (any ? "; " + Degenerate.SHORT_NOTE : "") + ")";
     }
 
     private boolean isMarked(int i, int j) {

@@ -103,7 +103,9 @@ public final class StudyReport {
                     new Cell(c.verdict().text(), c.verdict().text().replace(' ', '-'))));
         }
         blocks.add(new Table(prefix + "findings", "The paper's findings as checks (supported: the 95% interval lies on "
-                + "the claimed side of 0; not supported: on the other side; inconclusive: it spans 0)",
+                + "the claimed side of 0; not supported: on the other side; inconclusive: it spans 0; finding 4, a claim that "
+                + "more data does not always help: supported if any pair's own interval lies below 0, not supported if every "
+                + "pair's lies above 0; " + Degenerate.NOTE + ")",
                 List.of("#", "claim", "measure", "mean [95% CI]", "pairs", "degenerate pairs " + Degenerate.MARK, "verdict"), rows));
         for (FindingCheck c : checks) blocks.add(new Paragraph(c.sentence()));
         for (FindingCheck c : checks) {
