@@ -128,7 +128,7 @@ final class Findings {
 
     private static FindingCheck check(String id, String claim, String measure, Estimate e, Verdict verdict, int n, List<Pair> pairs) {
         List<String> evidence = pairs.stream().map(p -> Degenerate.mark(p.label() + ": " + p.value().format(4, true), p.degenerate())).toList();
-        int degenerate = (int) pairs.stream().filter(Pair::degenerate).count();
+        int degenerate = n == 0 ? 0 : (int) pairs.stream().filter(Pair::degenerate).count(); // 1c measures nothing with one group empty
         return new FindingCheck(id, claim, measure, verdict, e.value(), e.lower(), e.upper(), n, degenerate, evidence);
     }
 

@@ -57,8 +57,11 @@ class DegenerateCellsTest {
 
     @Test
     void findingsCountTheirDegeneratePairs() {
-        FindingCheck ood = StudyReport.of(ResultsFile.of(rows())).findings().get("tiny").stream()
-                .filter(c -> c.id().equals("1b")).findFirst().orElseThrow();
+        List<FindingCheck> checks = StudyReport.of(ResultsFile.of(rows())).findings().get("tiny");
+        FindingCheck ood = checks.stream().filter(c -> c.id().equals("1b")).findFirst().orElseThrow();
+        FindingCheck versus = checks.stream().filter(c -> c.id().equals("1c")).findFirst().orElseThrow();
+        assertEquals(0, versus.pairs(), "no generation pairs to compare with");
+        assertEquals(0, versus.degeneratePairs());
         assertEquals(1, ood.pairs());
         assertEquals(1, ood.degeneratePairs());
         assertEquals(List.of("FT sentiment/amazon → sentiment/yelp (template 1, 0-shot): +0.2000 [0.1859, 0.2141] ‡"), ood.evidence());
