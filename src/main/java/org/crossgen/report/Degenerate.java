@@ -16,6 +16,14 @@ final class Degenerate {
 
     private Degenerate() {}
 
+    /** "positive 40, negative 0 (100% positive)": predictions per label and the dominant label's share. */
+    static String describe(LabelDistribution d) {
+        StringBuilder b = new StringBuilder();
+        d.predicted().forEach((label, n) -> b.append(b.isEmpty() ? "" : ", ").append(label).append(' ').append(n));
+        if (d.predictions() > 0) b.append(String.format(java.util.Locale.ROOT, " (%.0f%% %s)", 100 * d.dominantShare(), d.dominantLabel()));
+        return b.toString();
+    }
+
     /** {@code text} with the mark appended when {@code degenerate}. */
     static String mark(String text, boolean degenerate) {
         return degenerate ? text + " " + MARK : text;

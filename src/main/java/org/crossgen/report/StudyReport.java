@@ -149,7 +149,32 @@ public final class StudyReport {
                 }
             }
         }
+        labelBlocks(r, task);
         blocks.addAll(TaskAnalyses.blocks(r, task, prefix + slug(task)));
+    }
+
+    /** Every classification cell of the task: what its model predicted, beside its accuracy and majority baseline. */
+    private void labelBlocks(StudyResults r, String task) {
+        List<ModelKey> models = new ArrayList<>();
+        models.add(ModelKey.BASE);
+        models.addAll(r.fineTuned());
+        List<String> lines = new ArrayList<>();
+        int degenerate = 0;
+        for (ModelKey m : models) {
+            for (String set : r.testSets(task)) {
+                for (Setting s : r.settings()) {
+                    var d = r.labels(m, set, s);
+                    if (d == null) continue;
+                    degenerate += d.degenerate() ? 1 : 0;
+                    lines.add(Degenerate.mark(String.format(Locale.ROOT, "%s → %s (%s): predicted %s; accuracy %s, majority class %.3f",
+                            r.label(m), set, s.label(), Degenerate.describe(d), r.cell(m, set, s, "accuracy").format(3, false),
+                            d.majorityAccuracy()), d.degenerate()));
+                }
+            }
+        }
+        if (lines.isEmpty()) return;
+        blocks.add(new Details("Predicted labels of " + task + "'s " + lines.size() + " classifier cells (" + degenerate
+                + " degenerate " + Degenerate.MARK + ")", lines));
     }
 
     /**

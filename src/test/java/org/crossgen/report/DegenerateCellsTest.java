@@ -25,7 +25,7 @@ class DegenerateCellsTest {
         return List.of(
                 labelled(base("sentiment/amazon", "accuracy", 0.62), 150, 50),
                 labelled(base("sentiment/yelp", "accuracy", 0.60), 200, 0),
-                labelled(ft("sentiment/amazon", "sentiment/amazon", "accuracy", 0.90), 115, 85),
+                labelled(ft("sentiment/amazon", "sentiment/amazon", "accuracy", 0.90), 116, 84),
                 labelled(ft("sentiment/amazon", "sentiment/yelp", "accuracy", 0.80), 110, 90));
     }
 
@@ -53,6 +53,23 @@ class DegenerateCellsTest {
         Table delta = table(report, "sentiment-t1-s0-accuracy-delta");
         assertEquals(List.of("FT sentiment/amazon", "+0.280 [0.266, 0.294]", "+0.200 [0.186, 0.214] ‡"), texts(delta.rows().get(0)));
         assertEquals(1, delta.rows().size(), "no baseline lines under Δ");
+    }
+
+    @Test
+    void eachTaskListsWhatEveryClassifierCellPredicted() {
+        ReportBlock.Details d = StudyReport.of(ResultsFile.of(rows())).blocks().stream()
+                .filter(b -> b instanceof ReportBlock.Details x && x.summary().startsWith("Predicted labels"))
+                .map(ReportBlock.Details.class::cast).findFirst().orElseThrow();
+        assertEquals("Predicted labels of sentiment's 4 classifier cells (1 degenerate ‡)", d.summary());
+        assertEquals(List.of(
+                "base → sentiment/amazon (template 1, 0-shot): predicted positive 150, negative 50 (75% positive); "
+                        + "accuracy 0.620 [0.610, 0.630], majority class 0.600",
+                "base → sentiment/yelp (template 1, 0-shot): predicted positive 200, negative 0 (100% positive); "
+                        + "accuracy 0.600 [0.590, 0.610], majority class 0.600 ‡",
+                "FT sentiment/amazon → sentiment/amazon (template 1, 0-shot): predicted positive 116, negative 84 (58% positive); "
+                        + "accuracy 0.900 [0.890, 0.910], majority class 0.600",
+                "FT sentiment/amazon → sentiment/yelp (template 1, 0-shot): predicted positive 110, negative 90 (55% positive); "
+                        + "accuracy 0.800 [0.790, 0.810], majority class 0.600"), d.items());
     }
 
     @Test

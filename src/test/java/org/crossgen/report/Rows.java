@@ -1,6 +1,7 @@
 package org.crossgen.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,8 +46,12 @@ final class Rows {
      * and 80 negative (majority 0.6, chance 0.5).
      */
     static ResultRow labelled(ResultRow row, int positive, int negative) {
-        LabelDistribution d = new LabelDistribution(Map.of("positive", positive, "negative", negative),
-                Map.of("positive", 120, "negative", 80), 0.6, 0.5);
+        Map<String, Integer> predicted = new LinkedHashMap<>(), reference = new LinkedHashMap<>();
+        predicted.put("positive", positive);
+        predicted.put("negative", negative);
+        reference.put("positive", 120);
+        reference.put("negative", 80);
+        LabelDistribution d = new LabelDistribution(predicted, reference, 0.6, 0.5);
         return new ResultRow(row.baseModel(), row.method(), row.trainDataset(), row.trainSize(), row.trainShots(), row.seed(),
                 row.evalDataset(), row.evalTask(), row.template(), row.shots(), row.metric(), row.value(), row.ciLower(),
                 row.ciUpper(), row.n(), d);
