@@ -14,7 +14,8 @@ import org.crossgen.study.Method;
  * The paper's analyses of one task, each only where the study has its data: the metric against
  * evaluation shots and against training size ({@link DomainCurves}; a table and a line chart),
  * template 1 against template 0 (template 0 is the training template of the shipped specs), and
- * FTICL's k compared. All in the task's primary metric.
+ * FTICL's k compared. All in the task's primary metric; a Δ averaged over settings is marked
+ * {@link Degenerate#MARK} when any cell it compares is degenerate.
  */
 final class TaskAnalyses {
     private final StudyResults r;
@@ -85,7 +86,8 @@ final class TaskAnalyses {
                         .minus(r.cell(m, set, new Setting(0, k), metric))).toList();
                 Estimate d = Estimate.meanOf(ds);
                 any |= d.hasValue();
-                row.add(new Cell(d.format(decimals(), true), set.equals(m.trainDataset()) ? "strong" : ""));
+                boolean degenerate = shots.stream().anyMatch(k -> r.degenerate(m, set, new Setting(0, k)) || r.degenerate(m, set, new Setting(1, k)));
+                row.add(new Cell(Degenerate.mark(d.format(decimals(), true), degenerate), set.equals(m.trainDataset()) ? "strong" : ""));
             }
             if (any) rows.add(row);
         }
@@ -110,13 +112,23 @@ final class TaskAnalyses {
             group.addAll(icl);
             for (ModelKey m : group) {
                 rows.add(List.of(Cell.of(ft.trainDataset() + " (n=" + ft.trainSize() + ")"), Cell.of(m.methodLabel()),
-                        new Cell(meanDelta(m, true).format(decimals(), true), "strong"), Cell.of(meanDelta(m, false).format(decimals(), true))));
+                        new Cell(Degenerate.mark(meanDelta(m, true).format(decimals(), true), anyDegenerate(m, true)), "strong"),
+                        Cell.of(Degenerate.mark(meanDelta(m, false).format(decimals(), true), anyDegenerate(m, false)))));
             }
         }
         if (rows.isEmpty()) return;
         blocks.add(new Heading(3, task + " — FTICL k compared"));
         blocks.add(new Table(slug + "-fticl-k-" + metric, task + ": Δ" + display() + " vs base of FT and each FTICL k, "
                 + "averaged over every template and shot count", List.of("training set", "model", "in-domain Δ", "out-of-domain Δ"), rows));
+    }
+
+    /** Does any Δ averaged into {@link #meanDelta} compare a degenerate cell? */
+    private boolean anyDegenerate(ModelKey m, boolean inDomain) {
+        for (String set : r.testSets(task)) {
+            if (set.equals(m.trainDataset()) != inDomain) continue;
+            for (Setting s : r.settings()) if (r.degenerateDelta(m, set, s)) return true;
+        }
+        return false;
     }
 
     private Estimate meanDelta(ModelKey m, boolean inDomain) {

@@ -121,6 +121,11 @@ class PaperAnalysesTest {
         // 0.02 at both shot counts; each difference ±hypot(0.01, 0.01), their mean ±0.01
         assertEquals(List.of("base", "+0.020 [0.010, 0.030]", "+0.020 [0.010, 0.030]"), texts(t.rows().get(0)));
         assertEquals(5, t.rows().size());
+
+        List<ResultRow> rows = new ArrayList<>(study());
+        rows.set(0, Rows.labelled(rows.get(0), 200, 0)); // the base on amazon, template 0, 0-shot: always "positive"
+        Table marked = table(StudyReport.of(ResultsFile.of(rows)), "sentiment-templates-accuracy");
+        assertEquals(List.of("base", "+0.020 [0.010, 0.030] ‡", "+0.020 [0.010, 0.030]"), texts(marked.rows().get(0)));
     }
 
     @Test
