@@ -1,5 +1,6 @@
 package org.crossgen.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.crossgen.metrics.Classification;
 import org.crossgen.metrics.ConfidenceInterval;
 import org.crossgen.metrics.GenerationScorer;
 import org.crossgen.metrics.GenerationScores;
+import org.crossgen.metrics.LabelDistribution;
 import org.crossgen.metrics.RougeType;
 import org.crossgen.metrics.TextPair;
 
@@ -18,12 +20,17 @@ import org.crossgen.metrics.TextPair;
  */
 public final class EvalMetrics {
     static final int BOOTSTRAP_RESAMPLES = 1000;
+    /** Summary keys of a classification's {@link LabelDistribution}. */
+    static final String MAJORITY = "majority_accuracy", CHANCE = "chance_accuracy", PREDICTED = "predicted_labels",
+            REFERENCE = "reference_labels";
 
     private EvalMetrics() {}
 
     /**
      * Classification: accuracy (records labelled "-" count as wrong, as in the paper), macro-F1
-     * over the task's labels, and a 95% bootstrap interval of accuracy.
+     * over the task's labels, a 95% bootstrap interval of accuracy, and the records' label
+     * distribution ({@link LabelDistribution}: majority-class and chance accuracy, predictions and
+     * gold labels per label).
      * Generation: ROUGE-L (and 1/2/Lsum) mean F in [0, 1], corpus BLEU and chrF (0–100), and a
      * 95% bootstrap interval of mean ROUGE-L.
      */
@@ -37,6 +44,11 @@ public final class EvalMetrics {
             m.put("accuracy", Classification.accuracy(gold, pred));
             m.put("macro_f1", Classification.macroF1(gold, pred, task.labels()));
             m.put("accuracy_ci95", interval(correct, seed));
+            LabelDistribution labels = LabelDistribution.of(task.labels(), gold, pred);
+            m.put(MAJORITY, labels.majorityAccuracy());
+            m.put(CHANCE, labels.chanceAccuracy());
+            m.put(PREDICTED, labels.predicted());
+            m.put(REFERENCE, labels.reference());
         } else {
             GenerationScores s = new GenerationScorer(stemmer).score(
                     records.stream().map(r -> new TextPair(r.reference(), r.prediction())).toList());
@@ -50,6 +62,22 @@ public final class EvalMetrics {
             m.put("rougeL_ci95", interval(s.pairs().stream().mapToDouble(p -> p.rougeL()).toArray(), seed));
         }
         return m;
+    }
+
+    /**
+     * The label distribution in a summary's {@code metrics} object, as {@link #compute} wrote it;
+     * null for a generation task or a summary written before crossgen recorded it.
+     */
+    public static LabelDistribution labels(JsonNode metrics) {
+        if (metrics == null || !metrics.path(PREDICTED).isObject() || !metrics.path(REFERENCE).isObject()) return null;
+        return new LabelDistribution(counts(metrics.get(PREDICTED)), counts(metrics.get(REFERENCE)),
+                metrics.path(MAJORITY).asDouble(Double.NaN), metrics.path(CHANCE).asDouble(Double.NaN));
+    }
+
+    private static Map<String, Integer> counts(JsonNode object) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        return out;
     }
 
     private static Map<String, Double> interval(double[] values, long seed) {

@@ -14,10 +14,12 @@ import java.util.Locale;
  * @param ciLower  lower end of its 95% interval (NaN if none)
  * @param ciUpper  upper end
  * @param pairs    pairs the measure averages over
+ * @param degeneratePairs pairs in which a compared classifier cell is degenerate (one label takes more
+ *                 than 95% of its predictions): its accuracy there is the label prior, not skill
  * @param evidence one line per pair, for the report's details
  */
 public record FindingCheck(String id, String claim, String measure, Verdict verdict, double mean, double ciLower,
-                           double ciUpper, int pairs, List<String> evidence) {
+                           double ciUpper, int pairs, int degeneratePairs, List<String> evidence) {
     public FindingCheck {
         evidence = List.copyOf(evidence);
     }
@@ -28,7 +30,9 @@ public record FindingCheck(String id, String claim, String measure, Verdict verd
         String ci = Double.isNaN(ciLower) ? "no interval"
                 : String.format(Locale.ROOT, "95%% CI %+.4f, %+.4f", ciLower, ciUpper);
         String why = verdict == Verdict.INCONCLUSIVE ? (Double.isNaN(ciLower) ? " (no interval)" : " (CI spans 0)") : "";
-        return String.format(Locale.ROOT, "%s %s: %s = %+.4f [%s] over %d pair%s → %s%s", id, claim, measure, mean, ci,
-                pairs, pairs == 1 ? "" : "s", verdict.text(), why);
+        String degenerate = degeneratePairs == 0 ? "" : String.format(Locale.ROOT,
+                "; %d of the %d pairs compare a degenerate classifier (one label > 95%% of its predictions)", degeneratePairs, pairs);
+        return String.format(Locale.ROOT, "%s %s: %s = %+.4f [%s] over %d pair%s → %s%s%s", id, claim, measure, mean, ci,
+                pairs, pairs == 1 ? "" : "s", verdict.text(), why, degenerate);
     }
 }

@@ -12,13 +12,16 @@ import org.crossgen.study.Method;
  * is one (fine-tuned model, test set, template, shots) cell, its value the mean over training
  * seeds, in the primary metric of the test set's task (ROUGE-L for generation, accuracy for
  * classification). Out-of-domain (OOD) test sets are the training task's other test sets.
- * Findings 1 and 2 use FT models; finding 3 pairs each FTICL model with the FT model of the same
- * training set and size. Intervals: {@link PairBootstrap}.
+ * Finding 0 (the premise: fine-tuning improves in-domain) uses FT and FTICL models; findings 1 and
+ * 2 use FT models; finding 3 pairs each FTICL model with the FT model of the same training set and
+ * size; finding 4 pairs each model with the same training set, method and k at the next larger
+ * training size ({@link #sizeClaim} has its own verdict rule). Intervals: {@link PairBootstrap}.
  */
 final class Findings {
     private final StudyResults r;
 
-    private record Pair(String label, String metric, Estimate value) {}
+    /** One compared cell pair; {@code degenerate}: either cell is a degenerate classifier ({@link Degenerate}). */
+    private record Pair(String label, String metric, Estimate value, boolean degenerate) {}
 
     private Findings(StudyResults r) {
         this.r = r;
@@ -32,6 +35,8 @@ final class Findings {
         List<Pair> genOod = outOfDomainDeltas(Kind.GENERATION);
         List<Pair> clsOod = outOfDomainDeltas(Kind.CLASSIFICATION);
         List<FindingCheck> checks = new ArrayList<>();
+        checks.add(mean("0", "Fine-tuning improves in-domain performance",
+                "mean Δ%s vs base over (FT or FTICL model, its training set as test set, setting) pairs", inDomainDeltas(), +1));
         checks.add(mean("1a", "Generation-task FT models lose out-of-domain vs the base model",
                 "mean Δ%s vs base over (FT model, OOD test set, setting) pairs", genOod, -1));
         checks.add(mean("1b", "Classification-task FT models gain out-of-domain vs the base model",
@@ -55,7 +60,60 @@ final class Findings {
         checks.add(mean("3b", "On classification tasks FT generalizes out-of-domain at least as well as FTICL",
                 "mean FT − FTICL %s over (training set, OOD test set, setting) pairs",
                 fticlMinusFt(Kind.CLASSIFICATION, -1), +1));
+        checks.add(sizeClaim());
         return checks;
+    }
+
+    /**
+     * Finding 4, a claim that something does not always happen, so its rule differs from the mean
+     * checks': supported if at least one pair's own 95% interval lies below 0 (more data measurably
+     * hurt out-of-domain there), not supported if every pair's interval lies above 0 (more data
+     * always helped), inconclusive otherwise. The mean and its pair-bootstrap interval are shown too.
+     */
+    private FindingCheck sizeClaim() {
+        List<Pair> pairs = sizeSteps();
+        Verdict verdict = pairs.isEmpty() ? Verdict.NOT_EVALUATED
+                : pairs.stream().anyMatch(p -> p.value().side() < 0) ? Verdict.SUPPORTED
+                : pairs.stream().allMatch(p -> p.value().side() > 0) ? Verdict.NOT_SUPPORTED : Verdict.INCONCLUSIVE;
+        return check("4", "More training data does not always help out-of-domain",
+                String.format("OOD Δ%s from one training size to the next larger one, over (training set, method, k, "
+                        + "size step, OOD test set, setting) pairs", metricNames(pairs)),
+                PairBootstrap.mean(values(pairs)), verdict, pairs.size(), pairs);
+    }
+
+    /** Each fine-tuned model's in-domain Δ vs base (its training set evaluated), FT and FTICL. */
+    private List<Pair> inDomainDeltas() {
+        List<Pair> pairs = new ArrayList<>();
+        for (ModelKey m : r.fineTuned()) {
+            String metric = r.primaryMetric(m.trainTask()), set = m.trainDataset();
+            for (Setting s : r.settings()) {
+                addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric),
+                        r.degenerateDelta(m, set, s));
+            }
+        }
+        return pairs;
+    }
+
+    /** Larger-size model minus the next smaller one of the same training set, method and k, on OOD sets. */
+    private List<Pair> sizeSteps() {
+        List<Pair> pairs = new ArrayList<>();
+        List<ModelKey> models = r.fineTuned(); // sorted by training set, size, method, k
+        for (ModelKey small : models) {
+            ModelKey large = models.stream().filter(m -> m.method() == small.method() && m.trainShots() == small.trainShots()
+                    && m.trainDataset().equals(small.trainDataset()) && m.trainSize() > small.trainSize())
+                    .min(java.util.Comparator.comparingInt(ModelKey::trainSize)).orElse(null);
+            if (large == null) continue;
+            String metric = r.primaryMetric(small.trainTask());
+            for (String set : r.testSets(small.trainTask())) {
+                if (set.equals(small.trainDataset())) continue;
+                for (Setting s : r.settings()) {
+                    addIfEvaluated(pairs, small.methodLabel() + " " + small.trainDataset() + " n=" + small.trainSize() + "→" + large.trainSize()
+                            + " → " + set + " (" + s.label() + ")", metric, r.cell(large, set, s, metric).minus(r.cell(small, set, s, metric)),
+                            r.degenerate(large, set, s) || r.degenerate(small, set, s));
+                }
+            }
+        }
+        return pairs;
     }
 
     /** Mean of the pairs; {@code %s} in the measure becomes the metrics' names ("ROUGE-L"). */
@@ -65,8 +123,13 @@ final class Findings {
     }
 
     private static FindingCheck check(String id, String claim, String measure, Estimate e, int claimedSign, int n, List<Pair> pairs) {
-        List<String> evidence = pairs.stream().map(p -> p.label() + ": " + p.value().format(4, true)).toList();
-        return new FindingCheck(id, claim, measure, Verdict.of(e, claimedSign, n), e.value(), e.lower(), e.upper(), n, evidence);
+        return check(id, claim, measure, e, Verdict.of(e, claimedSign, n), n, pairs);
+    }
+
+    private static FindingCheck check(String id, String claim, String measure, Estimate e, Verdict verdict, int n, List<Pair> pairs) {
+        List<String> evidence = pairs.stream().map(p -> Degenerate.mark(p.label() + ": " + p.value().format(4, true), p.degenerate())).toList();
+        int degenerate = n == 0 ? 0 : (int) pairs.stream().filter(Pair::degenerate).count(); // 1c measures nothing with one group empty
+        return new FindingCheck(id, claim, measure, verdict, e.value(), e.lower(), e.upper(), n, degenerate, evidence);
     }
 
     private static List<Estimate> values(List<Pair> pairs) {
@@ -87,7 +150,10 @@ final class Findings {
             String metric = r.primaryMetric(m.trainTask());
             for (String set : r.testSets(m.trainTask())) {
                 if (set.equals(m.trainDataset())) continue;
-                for (Setting s : r.settings()) addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric));
+                for (Setting s : r.settings()) {
+                    addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric),
+                            r.degenerateDelta(m, set, s));
+                }
             }
         }
         return pairs;
@@ -102,7 +168,10 @@ final class Findings {
                 if (task.equals(m.trainTask()) || (evalKind != null && r.kind(task) != evalKind)) continue;
                 String metric = r.primaryMetric(task);
                 for (String set : r.testSets(task)) {
-                    for (Setting s : r.settings()) addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric));
+                    for (Setting s : r.settings()) {
+                        addIfEvaluated(pairs, r.label(m) + " → " + set + " (" + s.label() + ")", metric, r.delta(m, set, s, metric),
+                                r.degenerateDelta(m, set, s));
+                    }
                 }
             }
         }
@@ -121,14 +190,15 @@ final class Findings {
                 for (Setting s : r.settings()) {
                     Estimate d = sign > 0 ? r.cell(icl, set, s, metric).minus(r.cell(ft, set, s, metric))
                             : r.cell(ft, set, s, metric).minus(r.cell(icl, set, s, metric));
-                    addIfEvaluated(pairs, r.label(icl) + " vs FT → " + set + " (" + s.label() + ")", metric, d);
+                    addIfEvaluated(pairs, r.label(icl) + " vs FT → " + set + " (" + s.label() + ")", metric, d,
+                            r.degenerate(icl, set, s) || r.degenerate(ft, set, s));
                 }
             }
         }
         return pairs;
     }
 
-    private static void addIfEvaluated(List<Pair> pairs, String label, String metric, Estimate e) {
-        if (e.hasValue()) pairs.add(new Pair(label, metric, e));
+    private static void addIfEvaluated(List<Pair> pairs, String label, String metric, Estimate e, boolean degenerate) {
+        if (e.hasValue()) pairs.add(new Pair(label, metric, e, degenerate));
     }
 }

@@ -40,6 +40,7 @@ final class Heatmap {
     private final List<String> cols;
     private final Estimate[][] cells;
     private final String scaleLabel;
+    private final boolean[][] marked;
     private final double maxAbs;
     // layout
     private final int rowLabelW, cellW, colLabelLines, width, height, gridX, gridY;
@@ -49,7 +50,13 @@ final class Heatmap {
      * @param scaleLabel the legend's title, e.g. "Δ ROUGE-L vs base"
      */
     Heatmap(String title, List<String> rows, List<String> cols, Estimate[][] cells, String scaleLabel) {
+        this(title, rows, cols, cells, scaleLabel, null);
+    }
+
+    /** @param marked [row][column] cells whose value carries {@link Degenerate#MARK}; null: none */
+    Heatmap(String title, List<String> rows, List<String> cols, Estimate[][] cells, String scaleLabel, boolean[][] marked) {
         this.title = title;
+        this.marked = marked;
         this.rows = rows;
         this.cols = cols;
         this.cells = cells;
@@ -75,7 +82,7 @@ final class Heatmap {
         this.gridX = PAD + rowLabelW;
         this.gridY = PAD + TITLE_SIZE + PAD + lines * (LABEL_SIZE + 4) + 4;
         int gridW = cols.size() * cellW;
-        int legendW = legendBarWidth(cols.size(), cellW) + PAD + textWidth(legendText(scaleLabel), CI_SIZE + 1, false);
+        int legendW = legendBarWidth(cols.size(), cellW) + PAD + textWidth(legendText(), CI_SIZE + 1, false);
         this.width = Math.max(gridX + Math.max(gridW, legendW) + PAD, PAD + textWidth(title, TITLE_SIZE, true) + PAD);
         this.height = gridY + rows.size() * CELL_H + PAD + 50;
     }
@@ -127,7 +134,7 @@ final class Heatmap {
                 Color fill = e.hasValue() ? colour(e.value()) : MISSING;
                 c.rect(x, y, cellW, CELL_H, fill, GRID);
                 Color ink = luminance(fill) < 0.5 ? Color.WHITE : Color.BLACK;
-                String v = e.hasValue() ? String.format(Locale.ROOT, "%+.3f", e.value()) : "n/a";
+                String v = e.hasValue() ? Degenerate.mark(String.format(Locale.ROOT, "%+.3f", e.value()), isMarked(i, j)) : "n/a";
                 int vy = e.hasInterval() ? y + 18 : y + CELL_H / 2 + VALUE_SIZE / 2 - 1;
                 c.text(x + cellW / 2, vy, v, VALUE_SIZE, true, ink, Anchor.MIDDLE);
                 if (e.hasInterval()) c.text(x + cellW / 2, y + 33, ciText(e), CI_SIZE, false, ink, Anchor.MIDDLE);
@@ -150,15 +157,21 @@ final class Heatmap {
         c.text(x0, ty, String.format(Locale.ROOT, "%+.3f", -maxAbs), CI_SIZE, false, Color.BLACK, Anchor.START);
         c.text(x0 + barW / 2, ty, "0", CI_SIZE, false, Color.BLACK, Anchor.MIDDLE);
         c.text(x0 + barW, ty, String.format(Locale.ROOT, "%+.3f", maxAbs), CI_SIZE, false, Color.BLACK, Anchor.END);
-        c.text(x0 + barW + PAD, y + barH - 1, legendText(scaleLabel), CI_SIZE + 1, false, Color.BLACK, Anchor.START);
+        c.text(x0 + barW + PAD, y + barH - 1, legendText(), CI_SIZE + 1, false, Color.BLACK, Anchor.START);
     }
 
     private static int legendBarWidth(int columns, int cellW) {
         return Math.max(160, Math.min(320, columns * cellW));
     }
 
-    private static String legendText(String scaleLabel) {
-        return scaleLabel + "  (grey: not evaluated)";
+    private String legendText() {
+        boolean any = false;
+        for (int i = 0; i < rows.size(); i++) for (int j = 0; j < cols.size(); j++) any |= isMarked(i, j);
+        return scaleLabel + "  (grey: not evaluated" + (any ? "; " + Degenerate.SHORT_NOTE : "") + ")";
+    }
+
+    private boolean isMarked(int i, int j) {
+        return marked != null && marked[i][j];
     }
 
     /** White at 0, fully red at −max, fully blue at +max. */

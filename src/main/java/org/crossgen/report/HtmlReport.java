@@ -30,6 +30,7 @@ final class HtmlReport {
             td.supported { background: #d9f2d9; } td.not-supported { background: #f8d7da; }
             td.inconclusive { background: #fff3cd; } td.not-evaluated { background: #e9ecef; color: #666; }
             td.wrap { white-space: normal; text-align: left; max-width: 520px; }
+            td.baseline { font-style: italic; color: #555; background: #f6f6f6; }
             figure { margin: 8px 0 24px; } figure img { max-width: 100%; border: 1px solid #ddd; }
             figcaption { font-size: 13px; color: #555; }
             details { font-size: 13px; margin: 0 0 12px; } pre#selfcheck { display: none; }

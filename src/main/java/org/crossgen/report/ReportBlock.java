@@ -12,7 +12,7 @@ sealed interface ReportBlock {
 
     record Paragraph(String text) implements ReportBlock {}
 
-    /** A table cell; {@code style} is {@code ""}, {@code strong}, or a verdict's CSS class. */
+    /** A table cell; {@code style} is {@code ""}, {@code strong}, {@code baseline} (a chance or majority line), or a verdict's CSS class. */
     record Cell(String text, String style) {
         static Cell of(String text) {
             return new Cell(text, "");

@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.crossgen.metrics.LabelDistribution;
 import org.crossgen.study.ResultRow;
 
 /**
@@ -31,6 +33,7 @@ final class StudyResults {
     private final Set<Setting> settings = new TreeSet<>(Comparator.naturalOrder());
     private final Set<ModelKey> models = new LinkedHashSet<>();
     private final Map<String, Set<Integer>> sizesByTrainSet = new HashMap<>();
+    private final Map<String, LabelDistribution> testSetLabels = new HashMap<>();
 
     StudyResults(String baseModel, List<ResultRow> rows) {
         this.baseModel = baseModel;
@@ -43,6 +46,7 @@ final class StudyResults {
             metricsByTask.computeIfAbsent(r.evalTask(), k -> new LinkedHashSet<>()).add(r.metric());
             settings.add(Setting.of(r));
             models.add(m);
+            if (r.labels() != null) testSetLabels.putIfAbsent(r.evalDataset(), r.labels());
             if (!m.isBase()) sizesByTrainSet.computeIfAbsent(m.trainDataset(), k -> new TreeSet<>()).add(m.trainSize());
         }
     }
@@ -140,6 +144,35 @@ final class StudyResults {
     int seeds(ModelKey m, String evalDataset, Setting s, String metric) {
         List<ResultRow> rs = cells.get(new CellKey(m, evalDataset, s, metric));
         return rs == null ? 0 : (int) rs.stream().mapToLong(ResultRow::seed).distinct().count();
+    }
+
+    /**
+     * The cell's label distribution, its seeds' predictions pooled; null for a generation cell or
+     * rows that do not carry one.
+     */
+    LabelDistribution labels(ModelKey m, String evalDataset, Setting s) {
+        List<ResultRow> rs = cells.get(new CellKey(m, evalDataset, s, "accuracy"));
+        List<LabelDistribution> parts = rs == null ? List.of() : rs.stream().map(ResultRow::labels).filter(Objects::nonNull).toList();
+        return parts.isEmpty() ? null : LabelDistribution.pooled(parts);
+    }
+
+    /** Does one label take more than 95% of the cell's predictions ({@link LabelDistribution#degenerate()})? */
+    boolean degenerate(ModelKey m, String evalDataset, Setting s) {
+        LabelDistribution d = labels(m, evalDataset, s);
+        return d != null && d.degenerate();
+    }
+
+    /** Is the model's cell or the base model's cell at the same test set and setting degenerate? */
+    boolean degenerateDelta(ModelKey m, String evalDataset, Setting s) {
+        return degenerate(m, evalDataset, s) || degenerate(ModelKey.BASE, evalDataset, s);
+    }
+
+    /**
+     * The label distribution of a test set's records as evaluated (the first row of it that carries
+     * one): its majority-class and chance accuracy; null if no row does.
+     */
+    LabelDistribution testSetLabels(String evalDataset) {
+        return testSetLabels.get(evalDataset);
     }
 
     /** The model's cell minus the base model's cell at the same test set, setting and metric. */

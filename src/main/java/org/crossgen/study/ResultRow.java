@@ -1,5 +1,7 @@
 package org.crossgen.study;
 
+import org.crossgen.metrics.LabelDistribution;
+
 /**
  * One number of a study: a model (the base, or the base fine-tuned on one training set) evaluated
  * on one test set under one prompt setting. The results store yields these ({@link ResultStore#rows()});
@@ -20,10 +22,20 @@ package org.crossgen.study;
  * @param ciLower      lower end of its 95% bootstrap interval (NaN if none)
  * @param ciUpper      upper end (NaN if none)
  * @param n            evaluated records
+ * @param labels       a classification cell's predicted and gold labels with its majority-class and
+ *                     chance accuracy; null for generation, or for rows written before crossgen kept them
  */
 public record ResultRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
                         String evalDataset, String evalTask, int template, int shots, String metric,
-                        double value, double ciLower, double ciUpper, int n) {
+                        double value, double ciLower, double ciUpper, int n, LabelDistribution labels) {
+    /** A row without a label distribution. */
+    public ResultRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
+                     String evalDataset, String evalTask, int template, int shots, String metric,
+                     double value, double ciLower, double ciUpper, int n) {
+        this(baseModel, method, trainDataset, trainSize, trainShots, seed, evalDataset, evalTask, template, shots, metric,
+                value, ciLower, ciUpper, n, null);
+    }
+
     public ResultRow {
         if (method == null) throw new IllegalArgumentException("method is missing; known: base, ft, fticl");
         if (method.fineTuned() == trainDataset.isEmpty()) {

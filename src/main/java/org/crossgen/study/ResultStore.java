@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongPredicate;
+import org.crossgen.eval.EvalMetrics;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.RecordResult;
+import org.crossgen.metrics.LabelDistribution;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -495,17 +497,23 @@ public final class ResultStore implements AutoCloseable {
             List<ResultRow> rows = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT c.base_model, c.method, "
                     + "c.train_dataset, c.train_size, c.train_shots, c.seed, c.eval_dataset, c.eval_task, c.template, c.shots, "
-                    + "m.metric, m.value, m.ci_lower, m.ci_upper, c.n FROM cells c JOIN metrics m ON m.cell_key = c.key "
+                    + "m.metric, m.value, m.ci_lower, m.ci_upper, c.n, c.summary FROM cells c JOIN metrics m ON m.cell_key = c.key "
                     + "WHERE c.state = 'done' AND c.in_plan = 1 AND m.metric IN ('accuracy', 'rougeL', 'bleu') "
                     + "ORDER BY c.rowid, CASE m.metric WHEN 'accuracy' THEN 0 WHEN 'rougeL' THEN 1 ELSE 2 END")) {
                 while (r.next()) {
                     rows.add(new ResultRow(r.getString(1), Method.parse(r.getString(2)), r.getString(3), r.getInt(4), r.getInt(5),
                             r.getLong(6), r.getString(7), r.getString(8), r.getInt(9), r.getInt(10), r.getString(11),
-                            r.getDouble(12), nanIfNull(r, 13), nanIfNull(r, 14), r.getInt(15)));
+                            r.getDouble(12), nanIfNull(r, 13), nanIfNull(r, 14), r.getInt(15), labels(r.getString(11), r.getString(16))));
                 }
             }
             return rows;
         });
+    }
+
+    /** The label distribution an accuracy row carries, from its cell's summary; null for other metrics. */
+    private static LabelDistribution labels(String metric, String summary) throws IOException {
+        if (!metric.equals("accuracy") || summary == null) return null;
+        return EvalMetrics.labels(JSON.readTree(summary).path("metrics"));
     }
 
     /** Writes {@link #rows()} as CSV ({@link ResultRowExport#writeCsv}), atomically. */

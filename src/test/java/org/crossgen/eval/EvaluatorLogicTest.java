@@ -80,6 +80,28 @@ class EvaluatorLogicTest {
     }
 
     @Test
+    void aClassificationSummaryHoldsTheCellsLabelDistributionFromItsRecords() throws Exception {
+        lm.firstToken(r -> new float[] {1f, 0f}); // always "positive": a degenerate classifier
+        EvalResult r = new Evaluator(lm, PAPER, 4).run("fake", spec("sentiment/sst2", 0, ScoringMode.FIRST_TOKEN, 10, 1024), n -> {});
+        List<String> gold = references("sentiment/sst2", 10);
+        long positive = gold.stream().filter("positive"::equals).count(), negative = gold.stream().filter("negative"::equals).count();
+        Map<String, Long> expectedGold = new LinkedHashMap<>();
+        expectedGold.put("positive", positive);
+        expectedGold.put("negative", negative);
+        if (positive + negative < 10) expectedGold.put("-", 10 - positive - negative);
+
+        // through JSON, as the results store reads it back from the stored summary
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var labels = EvalMetrics.labels(json.readTree(json.writeValueAsString(r.summary())).get("metrics"));
+        assertEquals(Map.of("positive", 10, "negative", 0), labels.predicted());
+        assertEquals(expectedGold.toString(), labels.reference().toString());
+        assertEquals(Math.max(positive, negative) / 10.0, labels.majorityAccuracy(), 1e-12);
+        assertEquals((positive + negative) / 20.0, labels.chanceAccuracy(), 1e-12);
+        assertTrue(labels.degenerate());
+        assertEquals(positive / 10.0, (double) r.metrics().get("accuracy"), 1e-12); // = the majority baseline when positive leads
+    }
+
+    @Test
     void generationAsksForTheBudgetAndStopStringAndAPerfectAnswerScoresPerfectly() {
         List<String> gold = references("summary/xsum", 5);
         lm.generation(gold::get);

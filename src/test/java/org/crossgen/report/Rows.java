@@ -1,8 +1,11 @@
 package org.crossgen.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.crossgen.metrics.LabelDistribution;
 import org.crossgen.study.DriftRow;
 import org.crossgen.study.LossHistory;
 import org.crossgen.study.LossPoint;
@@ -35,6 +38,23 @@ final class Rows {
     static ResultRow row(Method method, String trainSet, int k, long seed, String evalSet, String metric, double value) {
         return new ResultRow("tiny", method, trainSet, method == Method.BASE ? 0 : 1000, k, seed, evalSet,
                 evalSet.substring(0, evalSet.indexOf('/')), 1, 0, metric, value, value - HALF, value + HALF, 200);
+    }
+
+    /**
+     * {@code row} carrying a sentiment cell's label distribution: the model predicted "positive"
+     * {@code positive} times and "negative" {@code negative} times; its records hold 120 positive
+     * and 80 negative (majority 0.6, chance 0.5).
+     */
+    static ResultRow labelled(ResultRow row, int positive, int negative) {
+        Map<String, Integer> predicted = new LinkedHashMap<>(), reference = new LinkedHashMap<>();
+        predicted.put("positive", positive);
+        predicted.put("negative", negative);
+        reference.put("positive", 120);
+        reference.put("negative", 80);
+        LabelDistribution d = new LabelDistribution(predicted, reference, 0.6, 0.5);
+        return new ResultRow(row.baseModel(), row.method(), row.trainDataset(), row.trainSize(), row.trainShots(), row.seed(),
+                row.evalDataset(), row.evalTask(), row.template(), row.shots(), row.metric(), row.value(), row.ciLower(),
+                row.ciUpper(), row.n(), d);
     }
 
     /** The paper's tasks and test sets (in-domain first) with their metrics. */

@@ -15,7 +15,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -183,6 +185,32 @@ class ResultStoreTest {
             try (var files = Files.list(tmp.resolve("out"))) {
                 assertEquals(2, files.count(), "no temporary files left");
             }
+        }
+    }
+
+    @Test
+    void anAccuracyRowCarriesItsCellsLabelDistributionFromTheStoredSummary() throws Exception {
+        StudyPlan plan = StudyFixtures.plan(1);
+        EvalCell c = plan.cells().get(0);
+        EvalResult fixture = StudyFixtures.result(c);
+        var task = org.crossgen.data.TaskRegistry.paper().dataset(c.eval().dataset()).task();
+        Map<String, Object> summary = new LinkedHashMap<>(fixture.summary());
+        summary.put("metrics", org.crossgen.eval.EvalMetrics.compute(task, fixture.records(), false, 1));
+        try (ResultStore s = ResultStore.open(tmp)) {
+            s.register(plan);
+            assertEquals(Optional.of(c.key()), s.claimNextCell("h:1", c.modelKey(), LEASE));
+            assertTrue(s.completeCell(c.key(), "h:1", new EvalResult(fixture.spec(), summary, fixture.records()), 0.5));
+            var labels = s.rows().get(0).labels();
+            List<String> gold = fixture.records().stream().map(RecordResult::reference).toList();
+            List<String> pred = fixture.records().stream().map(RecordResult::prediction).toList();
+            assertEquals(org.crossgen.metrics.LabelDistribution.of(task.labels(), gold, pred), labels);
+            assertEquals(1.0, labels.majorityAccuracy(), 1e-12);   // the fixture's 3 records are all "positive"
+            assertEquals(0.5, labels.chanceAccuracy(), 1e-12);
+
+            // and results.json keeps it: the report reads rows only
+            Path file = tmp.resolve("results.json");
+            ResultsFile.of(s.rows()).write(file);
+            assertEquals(labels, ResultsFile.read(file).results().get(0).labels());
         }
     }
 
