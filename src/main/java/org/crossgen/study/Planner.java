@@ -31,7 +31,7 @@ public final class Planner {
             BaseModel base = new BaseModel(model, dir, identify(dir));
             if (spec.methods().contains(Method.BASE)) cells.addAll(cells(spec, base, null));
             for (String train : spec.trainDatasets()) {
-                for (int k : trainShots(spec)) {
+                for (int k : trainShots(spec, registry.dataset(train).task().name())) {
                     for (int size : spec.trainSizes()) {
                         for (long seed : spec.seeds()) {
                             TrainingJob job = new TrainingJob(base, train, k == 0 ? Method.FT : Method.FTICL, k, size, seed,
@@ -46,12 +46,12 @@ public final class Planner {
         return new StudyPlan(spec, jobs, cells);
     }
 
-    /** 0 for ft, each k for fticl, in the order methods lists them. */
-    private static List<Integer> trainShots(StudySpec spec) {
+    /** 0 for ft, each k of the training task for fticl, in the order methods lists them. */
+    private static List<Integer> trainShots(StudySpec spec, String task) {
         List<Integer> ks = new ArrayList<>();
         for (Method m : spec.methods()) {
             if (m == Method.FT) ks.add(0);
-            if (m == Method.FTICL) ks.addAll(spec.ficlShots());
+            if (m == Method.FTICL) ks.addAll(ShotGrid.of(spec.ficlShots(), task));
         }
         return ks;
     }
@@ -61,7 +61,7 @@ public final class Planner {
         for (String evalSet : spec.evalSets()) {
             Dataset d = registry.dataset(evalSet);
             for (int template : spec.templates()) {
-                for (int shots : spec.evalShots()) {
+                for (int shots : ShotGrid.of(spec.evalShots(), d.task().name())) {
                     EvalSpec eval = new EvalSpec(evalSet, template, shots, spec.sampler(), spec.evalSeed(), spec.scoring(),
                             spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer());
                     out.add(new EvalCell(base, job, d.task(), eval, spec.dtype()));

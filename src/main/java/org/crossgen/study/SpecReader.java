@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -101,13 +102,12 @@ final class SpecReader {
             checkRecords("train_datasets", trainSets, d -> trainSizes.stream().filter(d.train()::containsKey).forEach(d::trainExamples));
         }
 
-        List<Integer> ficlShots = List.of();
+        Map<String, List<Integer>> ficlShots = Map.of();
         if (methods.contains(Method.FTICL)) {
             if (!root.has("fticl_shots")) {
                 problem("fticl_shots", "missing; methods has fticl, so give its k (demonstrations per training prompt)");
             } else {
-                ficlShots = ints(root, "fticl_shots", null, 1);
-                checkPools(ficlShots, "fticl_shots", trainSets);
+                ficlShots = shotsByTask(root, "fticl_shots", null, 1, trainSets);
             }
         } else if (root.has("fticl_shots")) {
             problem("fticl_shots", "given, but methods has no fticl");
@@ -117,8 +117,7 @@ final class SpecReader {
         List<String> evalSetIds = evalSets(root.get("eval_sets"));
         List<Dataset> evalSets = datasets(evalSetIds, "eval_sets");
         checkRecords("eval_sets", evalSets, Dataset::testExamples);
-        List<Integer> evalShots = ints(root, "eval_shots", List.of(0), 0);
-        checkPools(evalShots, "eval_shots", evalSets);
+        Map<String, List<Integer>> evalShots = shotsByTask(root, "eval_shots", List.of(0), 0, evalSets);
         List<Integer> templates = ints(root, "templates", List.of(0, 1), 0);
         for (int i = 0; i < templates.size(); i++) {
             for (Task task : tasksOf(evalSets)) checkTemplate(task, templates.get(i), "templates[" + i + "]");
@@ -270,6 +269,41 @@ final class SpecReader {
         }
     }
 
+    /**
+     * Shot counts per task of {@code datasets}: a list (or one integer) applies to every task; a
+     * mapping gives each task its own list, and a task of the study without an entry is an error
+     * naming it. Each positive count must fit the demonstration pool of every dataset of its task.
+     * {@code dflt == null}: required.
+     */
+    private Map<String, List<Integer>> shotsByTask(JsonNode root, String key, List<Integer> dflt, int min, List<Dataset> datasets) {
+        List<Task> tasks = tasksOf(datasets);
+        Map<String, List<Integer>> byTask = new LinkedHashMap<>();
+        JsonNode node = root.get(key);
+        if (node != null && node.isObject()) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String task = it.next();
+                if (registry.tasks().stream().noneMatch(t -> t.name().equals(task))) {
+                    problem(key + "." + task, "unknown task, known: " + registry.tasks().stream().map(Task::name).toList());
+                }
+            }
+            for (Task task : tasks) {
+                if (!node.has(task.name())) {
+                    problem(key, "no entry for task " + task.name() + " (tasks of the study: "
+                            + tasks.stream().map(Task::name).toList() + ")");
+                } else {
+                    byTask.put(task.name(), ints(node, key + ".", task.name(), null, min));
+                }
+            }
+            byTask.forEach((task, shots) -> checkPools(shots, key + "." + task,
+                    datasets.stream().filter(d -> d != null && d.task().name().equals(task)).toList()));
+        } else {
+            List<Integer> all = ints(root, "", key, dflt, min);
+            for (Task task : tasks) byTask.put(task.name(), all);
+            checkPools(all, key, datasets.stream().filter(d -> d != null).toList());
+        }
+        return Collections.unmodifiableMap(byTask);
+    }
+
     /** Each positive shot count must fit the demonstration pool of every dataset it is used with. */
     private void checkPools(List<Integer> shots, String key, List<Dataset> datasets) {
         for (int i = 0; i < shots.size(); i++) {
@@ -277,10 +311,9 @@ final class SpecReader {
             if (k <= 0) continue;
             List<String> short_ = new ArrayList<>();
             for (Dataset d : datasets) {
-                if (d == null) continue;
                 int pool = poolSize(d);
                 if (pool < 0) short_.add(d.id() + " (no demonstration pool)");
-                else if (pool < k) short_.add(d.id() + " (" + pool + ")");
+                else if (pool < k) short_.add(d.id() + " (" + d.demosFile().orElseThrow() + " holds " + pool + ")");
             }
             if (!short_.isEmpty()) {
                 problem(key + "[" + i + "]", k + " shots exceed the demonstration pool of " + String.join(", ", short_));
@@ -403,11 +436,15 @@ final class SpecReader {
      * required. Values below {@code min} are reported but kept, so later checks see true indices.
      */
     private List<Integer> ints(JsonNode root, String key, List<Integer> dflt, int min) {
-        List<Long> values = longs(root, key, dflt == null ? null : dflt.stream().map(Integer::longValue).toList());
+        return ints(root, "", key, dflt, min);
+    }
+
+    private List<Integer> ints(JsonNode root, String prefix, String key, List<Integer> dflt, int min) {
+        List<Long> values = longs(root, prefix, key, dflt == null ? null : dflt.stream().map(Integer::longValue).toList());
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             long v = values.get(i);
-            String at = root.path(key).isArray() ? key + "[" + i + "]" : key;
+            String at = prefix + (root.path(key).isArray() ? key + "[" + i + "]" : key);
             if (v < min) problem(at, "must be >= " + min + ", got " + v);
             if (v > Integer.MAX_VALUE) problem(at, "must be at most " + Integer.MAX_VALUE + ", got " + v);
             out.add((int) Math.min(v, Integer.MAX_VALUE));
@@ -416,22 +453,28 @@ final class SpecReader {
     }
 
     private List<Long> longs(JsonNode root, String key, List<Long> dflt) {
+        return longs(root, "", key, dflt);
+    }
+
+    private List<Long> longs(JsonNode root, String prefix, String key, List<Long> dflt) {
         JsonNode node = root.get(key);
+        String at = prefix + key;
         if (node == null || node.isNull()) {
-            if (dflt == null) problem(key, "missing");
+            if (dflt == null) problem(at, "missing");
             return dflt == null ? List.of() : dflt;
         }
         if (node.isIntegralNumber()) return List.of(node.asLong());
         if (!node.isArray()) {
-            problem(key, "must be a list of integers, got " + node);
+            problem(at, "must be a list of integers" + (prefix.isEmpty() && (key.endsWith("_shots")) ? " or a mapping of task to list" : "")
+                    + ", got " + node);
             return List.of();
         }
         List<Long> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
-            if (!item.isIntegralNumber()) problem(key + "[" + i + "]", "must be an integer, got " + item);
-            else if (!seen.add(item.asLong())) problem(key + "[" + i + "]", "repeated value " + item);
+            if (!item.isIntegralNumber()) problem(at + "[" + i + "]", "must be an integer, got " + item);
+            else if (!seen.add(item.asLong())) problem(at + "[" + i + "]", "repeated value " + item);
             else out.add(item.asLong());
         }
         return out;

@@ -23,11 +23,11 @@ import org.crossgen.train.LrSchedule;
  * @param modelDirs     each of {@code models} resolved to its folder
  * @param trainDatasets training dataset ids, e.g. {@code sentiment/amazon}
  * @param methods       the methods of the grid, in spec order
- * @param ficlShots     FTICL's k: demonstrations prepended to every training prompt (empty without fticl)
+ * @param ficlShots     FTICL's k per training task: demonstrations prepended to every training prompt (empty without fticl)
  * @param trainSizes    nominal training sizes (2000, 4000, 6000 in the paper)
  * @param seeds         training seeds
  * @param evalSets      evaluated test set ids (expanded from {@code all})
- * @param evalShots     demonstrations per evaluation prompt
+ * @param evalShots     demonstrations per evaluation prompt, per task of the evaluated sets (the paper's differ by task)
  * @param templates     prompt template ids evaluated
  * @param scoring       classification scoring mode
  * @param sampler       demonstration sampler of evaluation prompts
@@ -40,8 +40,8 @@ import org.crossgen.train.LrSchedule;
  * @param limits        size limits (for quick studies)
  */
 public record StudySpec(Path file, List<String> models, Map<String, Path> modelDirs, List<String> trainDatasets,
-                        List<Method> methods, List<Integer> ficlShots, List<Integer> trainSizes, List<Long> seeds,
-                        List<String> evalSets, List<Integer> evalShots, List<Integer> templates, ScoringMode scoring,
+                        List<Method> methods, Map<String, List<Integer>> ficlShots, List<Integer> trainSizes, List<Long> seeds,
+                        List<String> evalSets, Map<String, List<Integer>> evalShots, List<Integer> templates, ScoringMode scoring,
                         Sampler sampler, long evalSeed, int maxNewTokens, boolean stemmer, DType dtype, Lora lora,
                         Training training, Limits limits) {
     public StudySpec {
@@ -49,11 +49,11 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
         modelDirs = Map.copyOf(modelDirs);
         trainDatasets = List.copyOf(trainDatasets);
         methods = List.copyOf(methods);
-        ficlShots = List.copyOf(ficlShots);
+        ficlShots = ShotGrid.copyOf(ficlShots);
         trainSizes = List.copyOf(trainSizes);
         seeds = List.copyOf(seeds);
         evalSets = List.copyOf(evalSets);
-        evalShots = List.copyOf(evalShots);
+        evalShots = ShotGrid.copyOf(evalShots);
         templates = List.copyOf(templates);
     }
 
