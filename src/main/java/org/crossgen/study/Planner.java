@@ -28,11 +28,13 @@ public final class Planner {
         List<EvalCell> cells = new ArrayList<>();
         for (String model : spec.models()) {
             Path dir = spec.modelDirs().get(model);
-            BaseModel base = new BaseModel(model, dir, identify(dir));
+            BaseModel base = new BaseModel(model, dir, dir == null ? ABSENT + model : identify(dir));
             if (spec.methods().contains(Method.BASE)) cells.addAll(cells(spec, base, null));
             for (String train : spec.trainDatasets()) {
-                for (int k : trainShots(spec, registry.dataset(train).task().name())) {
+                Dataset trainSet = registry.dataset(train);
+                for (int k : trainShots(spec, trainSet.task().name())) {
                     for (int size : spec.trainSizes()) {
+                        if (!trainSet.train().containsKey(size)) continue; // left out: see leftOut()
                         for (long seed : spec.seeds()) {
                             TrainingJob job = new TrainingJob(base, train, k == 0 ? Method.FT : Method.FTICL, k, size, seed,
                                     spec.training(), spec.lora(), spec.limits().trainRecords(), spec.dtype());
@@ -43,7 +45,28 @@ public final class Planner {
                 }
             }
         }
-        return new StudyPlan(spec, jobs, cells);
+        return new StudyPlan(spec, jobs, cells, leftOut(spec));
+    }
+
+    /**
+     * The identity of a model whose folder is not on this machine ({@link StudySpec#readForPlan}):
+     * its keys are provisional, and no store row has them.
+     */
+    static final String ABSENT = "absent-model:";
+
+    /** One line per training set whose jobs of some spec'd sizes are left out because it has no such file. */
+    private List<String> leftOut(StudySpec spec) {
+        List<String> lines = new ArrayList<>();
+        for (String train : spec.trainDatasets()) {
+            Dataset d = registry.dataset(train);
+            List<Integer> missing = spec.trainSizes().stream().filter(size -> !d.train().containsKey(size)).toList();
+            if (missing.isEmpty()) continue;
+            int perSize = trainShots(spec, d.task().name()).size() * spec.seeds().size() * spec.models().size();
+            lines.add(train + ": " + perSize * missing.size() + " training jobs of size " + missing.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " left out: the dataset has no training file of that size"
+                    + " (its sizes: " + d.train().keySet() + "; its PROVENANCE.md says why)");
+        }
+        return lines;
     }
 
     /** 0 for ft, each k of the training task for fticl, in the order methods lists them. */

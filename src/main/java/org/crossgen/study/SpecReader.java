@@ -27,6 +27,7 @@ import org.crossgen.data.Task;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.files.InputFiles;
+import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
@@ -45,6 +46,8 @@ final class SpecReader {
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
             "weight_decay", "max_length", "template");
     static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
+    /** {@code limits.max_length: model}: the models' own context ({@code max_position_embeddings}). */
+    static final String MODEL_CONTEXT = "model";
 
     /** A key given twice is an error: YAML keeps the last value, so a trailing "methods: [base]" would drop all training. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -56,11 +59,15 @@ final class SpecReader {
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> poolSizes = new HashMap<>();
 
-    SpecReader(Path file, TaskRegistry registry, ModelLocator locator) {
+    private final boolean modelsMayBeAbsent;
+
+    /** @param modelsMayBeAbsent a model folder that does not exist is left out of {@code modelDirs} instead of an error (planning) */
+    SpecReader(Path file, TaskRegistry registry, ModelLocator locator, boolean modelsMayBeAbsent) {
         this.file = file;
         this.name = file.toString();
         this.registry = registry;
         this.locator = locator;
+        this.modelsMayBeAbsent = modelsMayBeAbsent;
     }
 
     StudySpec read() {
@@ -88,12 +95,15 @@ final class SpecReader {
             }
         }
 
+        // A size that some training set has and another lacks (the paper's xsum has no 4000 or 6000)
+        // leaves that set's jobs of the size out, and the plan says so; a size no set has is a typo.
         List<Integer> trainSizes = ints(root, "train_sizes", List.of(2000), 1);
         for (int i = 0; i < trainSizes.size(); i++) {
+            int size = trainSizes.get(i);
+            if (trainSets.stream().anyMatch(d -> d != null && d.train().containsKey(size))) continue;
             for (Dataset d : trainSets) {
-                if (d != null && !d.train().isEmpty() && !d.train().containsKey(trainSizes.get(i))) {
-                    problem("train_sizes[" + i + "]", d.id() + " has no training file of size " + trainSizes.get(i)
-                            + ", sizes: " + d.train().keySet());
+                if (d != null && !d.train().isEmpty()) {
+                    problem("train_sizes[" + i + "]", d.id() + " has no training file of size " + size + ", sizes: " + d.train().keySet());
                 }
             }
         }
@@ -133,7 +143,7 @@ final class SpecReader {
         StudySpec.Lora lora = lora(root.get("lora"));
         StudySpec.Training training = training(root.get("training"));
         for (Task task : tasksOf(trainSets)) checkTemplate(task, training.template(), "training.template");
-        StudySpec.Limits limits = limits(root.get("limits"));
+        StudySpec.Limits limits = limits(root.get("limits"), modelDirs);
         if (limits.maxLength() <= maxNewTokens) {
             problem("limits.max_length", "must exceed max_new_tokens (" + maxNewTokens + "), got " + limits.maxLength());
         }
@@ -199,7 +209,7 @@ final class SpecReader {
             }
             Path dir = located.orElseGet(() -> base.resolve(m).normalize());
             if (!Files.isDirectory(dir)) {
-                problem(at, "model folder not found: " + dir);
+                if (!modelsMayBeAbsent) problem(at, "model folder not found: " + dir);
             } else if (!Files.isRegularFile(dir.resolve("config.json"))) {
                 problem(at, "not a model folder (no config.json): " + dir);
             } else {
@@ -379,7 +389,7 @@ final class SpecReader {
         return new StudySpec.Training(epochs, lr, batch, schedule, warmup, wd, maxLength, template);
     }
 
-    private StudySpec.Limits limits(JsonNode node) {
+    private StudySpec.Limits limits(JsonNode node, Map<String, Path> modelDirs) {
         StudySpec.Limits d = StudySpec.Limits.none();
         if (node == null || node.isNull()) return d;
         if (!node.isObject()) {
@@ -387,8 +397,32 @@ final class SpecReader {
             return d;
         }
         knownKeys(node, "limits.", LIMITS_KEYS);
+        JsonNode maxLength = node.get("max_length");
+        int context = maxLength != null && maxLength.isTextual() && maxLength.asText().equals(MODEL_CONTEXT)
+                ? modelContext(modelDirs, d.maxLength()) : intValue(node, "limits.", "max_length", d.maxLength(), 2);
         return new StudySpec.Limits(intValue(node, "limits.", "eval_records", 0, 0),
-                intValue(node, "limits.", "train_records", 0, 0), intValue(node, "limits.", "max_length", d.maxLength(), 2));
+                intValue(node, "limits.", "train_records", 0, 0), context);
+    }
+
+    /**
+     * {@code limits.max_length: model}: the smallest {@code max_position_embeddings} of the spec's
+     * models, read from their config.json, so no prompt is cut below what the model can read.
+     */
+    private int modelContext(Map<String, Path> modelDirs, int dflt) {
+        if (modelDirs.isEmpty()) {
+            problem("limits.max_length", "\"" + MODEL_CONTEXT + "\" reads the models' config.json, and no model folder is present; give a number");
+            return dflt;
+        }
+        int context = Integer.MAX_VALUE;
+        for (Path dir : modelDirs.values()) {
+            try {
+                context = Math.min(context, LlamaConfig.read(dir).maxPositions());
+            } catch (IOException e) {
+                problem("limits.max_length", "\"" + MODEL_CONTEXT + "\" needs the model's config: " + e.getMessage());
+                return dflt;
+            }
+        }
+        return context;
     }
 
     // ---- scalar and list readers: each reports a bad value at its path and returns the default ----

@@ -100,7 +100,8 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
      *
      * @param evalRecords  evaluate the first n records of each test set (0 = all)
      * @param trainRecords train on the first n records of the training file (0 = all)
-     * @param maxLength    evaluation token budget (prompt + generation); longer prompts are truncated
+     * @param maxLength    evaluation token budget (prompt + generation); longer prompts are truncated. In a spec,
+     *                     a number or {@code model} (the models' {@code max_position_embeddings}); 1024 when left out
      */
     public record Limits(int evalRecords, int trainRecords, int maxLength) {
         public static Limits none() {
@@ -120,6 +121,15 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
      * @throws StudySpecException listing every problem found
      */
     public static StudySpec read(Path file, TaskRegistry registry, ModelLocator locator) {
-        return new SpecReader(file, registry, locator).read();
+        return new SpecReader(file, registry, locator, false).read();
+    }
+
+    /**
+     * As {@link #read(Path, TaskRegistry, ModelLocator)}, for a plan made before the models are
+     * on this machine: a model folder that does not exist is left out of {@link #modelDirs}
+     * instead of being an error ({@link StudyPlan#absentModels()} lists it).
+     */
+    public static StudySpec readForPlan(Path file, TaskRegistry registry, ModelLocator locator) {
+        return new SpecReader(file, registry, locator, true).read();
     }
 }
