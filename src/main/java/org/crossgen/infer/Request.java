@@ -10,7 +10,11 @@ public sealed interface Request permits Request.Loglikelihood, Request.Generate,
     /** log P(continuation | context); trailing spaces of the context belong to the continuation. */
     record Loglikelihood(String context, String continuation) implements Request {}
 
-    /** Greedy generation until a stop string, EOS, or {@code maxNewTokens}. */
+    /**
+     * Greedy generation until a stop string (after any leading whitespace), EOS, or
+     * {@code maxNewTokens}; the answer is the text stripped, then cut at its first stop string
+     * ({@link StopStrings#clean}).
+     */
     record Generate(String context, List<String> stopSequences, int maxNewTokens) implements Request {
         public Generate {
             stopSequences = List.copyOf(stopSequences);

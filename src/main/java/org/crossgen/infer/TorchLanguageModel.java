@@ -100,9 +100,9 @@ public final class TorchLanguageModel implements LanguageModel {
             }
         }
         StopCondition stop = stops.isEmpty() ? StopCondition.NEVER
-                : ids -> StopStrings.firstIndex(tokenizer.decode(ids), stops) >= 0;
+                : ids -> StopStrings.stops(tokenizer.decode(ids), stops);
         List<long[]> out = generator.generate(prompts, maxNew, stop, prefix);
-        return out.stream().map(ids -> StopStrings.cut(tokenizer.decode(ids), stops)).toList();
+        return out.stream().map(ids -> StopStrings.clean(tokenizer.decode(ids), stops)).toList();
     }
 
     @Override
