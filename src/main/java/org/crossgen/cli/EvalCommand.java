@@ -11,6 +11,7 @@ import org.crossgen.eval.EvalSpec;
 import org.crossgen.eval.Evaluator;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.infer.TorchLanguageModel;
+import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.prompt.Sampler;
@@ -48,8 +49,10 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "0", description = "Evaluate the first N records (0 = all).")
         int limit;
         @Option(names = "--max-new-tokens", defaultValue = "60") int maxNewTokens;
-        @Option(names = "--max-length", defaultValue = "1024", description = "Token budget; longer prompts are truncated.")
-        int maxLength;
+        @Option(names = "--max-length", paramLabel = "N",
+                description = "Token budget of prompt and answer (default: the model's max_position_embeddings); longer prompts "
+                        + "are truncated, and summary.json counts them (fitting).")
+        Integer maxLength;
         @Option(names = "--stemmer", description = "Porter-stem ROUGE tokens.") boolean stemmer;
         @Option(names = "--batch-size", defaultValue = "8") int batchSize;
         @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/eval/<dataset>-t<template>-k<shots>).")
@@ -66,8 +69,9 @@ final class EvalCommand implements Callable<Integer> {
             return 0;
         }
         if (run.dataset == null) throw new IllegalArgumentException("give --dataset TASK/NAME (or --rescore DIR)");
+        int maxLength = run.maxLength != null ? run.maxLength : LlamaConfig.read(modelOptions.modelDir()).maxPositions();
         EvalSpec spec = new EvalSpec(run.dataset, run.template, run.shots, run.sampler, run.seed, ScoringMode.of(run.scoring),
-                run.limit, run.maxNewTokens, run.maxLength, run.stemmer);
+                run.limit, run.maxNewTokens, maxLength, run.stemmer);
         registry.dataset(spec.dataset()); // unknown names fail here, before the model loads
         Path out = run.out != null ? run.out
                 : Path.of("runs", "eval", spec.dataset().replace('/', '-') + "-t" + spec.template() + "-k" + spec.shots());

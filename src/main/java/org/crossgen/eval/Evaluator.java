@@ -38,7 +38,11 @@ public final class Evaluator {
     }
 
     /** A prompt ready for the model, with what truncation did to it. */
-    record Prepared(Example record, String prompt, int tokens, boolean truncated) {}
+    record Prepared(Example record, PromptTruncator.Fit fit) {
+        String prompt() {
+            return fit.prompt();
+        }
+    }
 
     /** Number of records {@link #run} will evaluate (for progress bars). */
     public int size(EvalSpec spec) {
@@ -71,6 +75,7 @@ public final class Evaluator {
         summary.put("dtype", lm.dtype());
         summary.put("n", records.size());
         summary.put("truncated", records.stream().filter(RecordResult::truncated).count());
+        summary.put("fitting", PromptTruncator.Summary.of(prepared.stream().map(Prepared::fit).toList()).toMap());
         summary.put("unlabelled", records.stream().filter(r -> r.reference().equals(Task.UNLABELLED)).count());
         summary.put("metric_versions", Map.of("rouge", "rouge-score 0.1.2 (crossgen port)", "bleu", "sacrebleu 2.5 (crossgen port)"));
         summary.put("metrics", EvalMetrics.compute(task, records, spec.stemmer(), spec.seed()));
@@ -91,7 +96,7 @@ public final class Evaluator {
         List<Prepared> out = new ArrayList<>(n);
         for (Example record : tests.subList(0, n)) {
             var fit = truncator.fitEval(builder, builder.demonstrations(dataset, pool, record, spec.shots(), sampler), record);
-            out.add(new Prepared(record, fit.prompt(), fit.tokens(), fit.truncated()));
+            out.add(new Prepared(record, fit));
         }
         return out;
     }
@@ -142,7 +147,7 @@ public final class Evaluator {
     }
 
     private static RecordResult result(Prepared p, String prediction, Map<String, Double> labelScores) {
-        return new RecordResult(p.record().position(), ContentHash.sha256Text(p.prompt()), p.tokens(), p.truncated(), prediction,
+        return new RecordResult(p.record().position(), ContentHash.sha256Text(p.prompt()), p.fit().tokens(), p.fit().truncated(), prediction,
                 p.record().output(), labelScores);
     }
 

@@ -498,13 +498,16 @@ public final class ResultStore implements AutoCloseable {
             List<ResultRow> rows = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT c.base_model, c.method, "
                     + "c.train_dataset, c.train_size, c.train_shots, c.seed, c.eval_dataset, c.eval_task, c.template, c.shots, "
-                    + "m.metric, m.value, m.ci_lower, m.ci_upper, c.n FROM cells c JOIN metrics m ON m.cell_key = c.key "
+                    + "m.metric, m.value, m.ci_lower, m.ci_upper, c.n, "
+                    // the evaluation summary's fitting counts (absent from summaries written before they existed)
+                    + "coalesce(json_extract(c.summary, '$.fitting.truncated'), json_extract(c.summary, '$.truncated'), 0), "
+                    + "coalesce(json_extract(c.summary, '$.fitting.lost_demonstrations'), 0) FROM cells c JOIN metrics m ON m.cell_key = c.key "
                     + "WHERE c.state = 'done' AND c.in_plan = 1 AND m.metric IN ('accuracy', 'rougeL', 'bleu') "
                     + "ORDER BY c.rowid, CASE m.metric WHEN 'accuracy' THEN 0 WHEN 'rougeL' THEN 1 ELSE 2 END")) {
                 while (r.next()) {
                     rows.add(new ResultRow(r.getString(1), Method.parse(r.getString(2)), r.getString(3), r.getInt(4), r.getInt(5),
                             r.getLong(6), r.getString(7), r.getString(8), r.getInt(9), r.getInt(10), r.getString(11),
-                            r.getDouble(12), nanIfNull(r, 13), nanIfNull(r, 14), r.getInt(15)));
+                            r.getDouble(12), nanIfNull(r, 13), nanIfNull(r, 14), r.getInt(15), r.getInt(16), r.getInt(17)));
                 }
             }
             return rows;
@@ -517,12 +520,13 @@ public final class ResultStore implements AutoCloseable {
         AtomicFiles.write(target, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write("base_model,method,train_dataset,train_size,train_shots,seed,eval_dataset,eval_task,template,shots,"
-                        + "metric,value,ci_lower,ci_upper,n\n");
+                        + "metric,value,ci_lower,ci_upper,n,truncated,lost_demonstrations\n");
                 for (ResultRow r : rows) {
                     w.write(String.join(",", csv(r.baseModel()), r.method().id(), csv(r.trainDataset()), Integer.toString(r.trainSize()),
                             Integer.toString(r.trainShots()), Long.toString(r.seed()), csv(r.evalDataset()), r.evalTask(),
                             Integer.toString(r.template()), Integer.toString(r.shots()), r.metric(), number(r.value()),
-                            number(r.ciLower()), number(r.ciUpper()), Integer.toString(r.n())));
+                            number(r.ciLower()), number(r.ciUpper()), Integer.toString(r.n()), Integer.toString(r.truncated()),
+                            Integer.toString(r.lostDemonstrations())));
                     w.write("\n");
                 }
             }
@@ -549,6 +553,8 @@ public final class ResultStore implements AutoCloseable {
             m.put("ci_lower", Double.isNaN(r.ciLower()) ? null : r.ciLower());
             m.put("ci_upper", Double.isNaN(r.ciUpper()) ? null : r.ciUpper());
             m.put("n", r.n());
+            m.put("truncated", r.truncated());
+            m.put("lost_demonstrations", r.lostDemonstrations());
             out.add(m);
         }
         AtomicFiles.writeString(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");

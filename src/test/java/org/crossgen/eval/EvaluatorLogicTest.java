@@ -110,6 +110,32 @@ class EvaluatorLogicTest {
     }
 
     @Test
+    void theSummaryCountsWhatFittingDidToThePrompts() {
+        lm.generation(i -> "x");
+        // 2-shot xsum in 400 tokens: demonstrations go first, then the article is cut
+        EvalResult r = new Evaluator(lm, PAPER, 8).run("fake", spec("summary/xsum", 2, ScoringMode.FIRST_TOKEN, 6, 400), n -> {});
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fitting = (Map<String, Object>) r.summary().get("fitting");
+        assertEquals(List.of("prompts", "truncated", "lost_demonstrations", "dropped_demonstrations", "input_cut", "input_tokens_cut"),
+                List.copyOf(fitting.keySet()));
+        assertEquals(6, fitting.get("prompts"));
+        long truncated = r.records().stream().filter(RecordResult::truncated).count();
+        assertTrue(truncated > 0, "2-shot xsum does not fit 340 tokens");
+        assertEquals((int) truncated, fitting.get("truncated"));
+        int lost = (int) fitting.get("lost_demonstrations");
+        long dropped = (long) fitting.get("dropped_demonstrations");
+        assertTrue(lost >= 1 && dropped >= lost && dropped <= 2L * lost, fitting::toString);
+        int cut = (int) fitting.get("input_cut");
+        long tokensCut = (long) fitting.get("input_tokens_cut");
+        assertTrue(cut == 0 ? tokensCut == 0 : tokensCut >= cut, fitting::toString);
+
+        lm.firstToken(q -> new float[] {0f, 1f});
+        EvalResult roomy = new Evaluator(lm, PAPER, 8).run("fake", spec("sentiment/yelp", 2, ScoringMode.FIRST_TOKEN, 4, 4096), n -> {});
+        assertEquals(Map.of("prompts", 4, "truncated", 0, "lost_demonstrations", 0, "dropped_demonstrations", 0L, "input_cut", 0,
+                "input_tokens_cut", 0L), roomy.summary().get("fitting"));
+    }
+
+    @Test
     void theSummaryNamesModelDatasetSettingsAndDtype() {
         lm.firstToken(q -> new float[] {1f, 0f});
         EvalResult r = new Evaluator(lm, PAPER, 8).run("my-model", spec("sentiment/yelp", 1, ScoringMode.FIRST_TOKEN, 3, 1024), n -> {});
