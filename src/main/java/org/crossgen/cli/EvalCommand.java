@@ -14,6 +14,7 @@ import org.crossgen.infer.TorchLanguageModel;
 import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.progress.ProgressBar;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.text.Tokenizer;
 import picocli.CommandLine.Command;
@@ -54,6 +55,10 @@ final class EvalCommand implements Callable<Integer> {
                         + "are truncated, and summary.json counts them (fitting).")
         Integer maxLength;
         @Option(names = "--stemmer", description = "Porter-stem ROUGE tokens.") boolean stemmer;
+        @Option(names = "--prompt-compat", defaultValue = "crossgen", paramLabel = "RULES",
+                description = "crossgen (default: one BOS token before every prompt) or paper (the paper's: \"<s> \" text before "
+                        + "zero-shot prompts, no BOS token before classification prompts; docs/prompts.md).")
+        String promptCompat;
         @Option(names = "--batch-size", defaultValue = "8") int batchSize;
         @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/eval/<dataset>-t<template>-k<shots>).")
         Path out;
@@ -71,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
         if (run.dataset == null) throw new IllegalArgumentException("give --dataset TASK/NAME (or --rescore DIR)");
         int maxLength = run.maxLength != null ? run.maxLength : LlamaConfig.read(modelOptions.modelDir()).maxPositions();
         EvalSpec spec = new EvalSpec(run.dataset, run.template, run.shots, run.sampler, run.seed, ScoringMode.of(run.scoring),
-                run.limit, run.maxNewTokens, maxLength, run.stemmer);
+                run.limit, run.maxNewTokens, maxLength, run.stemmer, PromptCompat.parse(run.promptCompat));
         registry.dataset(spec.dataset()); // unknown names fail here, before the model loads
         Path out = run.out != null ? run.out
                 : Path.of("runs", "eval", spec.dataset().replace('/', '-') + "-t" + spec.template() + "-k" + spec.shots());

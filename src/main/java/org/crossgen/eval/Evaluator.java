@@ -72,6 +72,7 @@ public final class Evaluator {
         summary.put("max_new_tokens", spec.maxNewTokens());
         summary.put("max_length", spec.maxLength());
         summary.put("stemmer", spec.stemmer());
+        summary.put("prompt_compat", spec.promptCompat().id());
         summary.put("dtype", lm.dtype());
         summary.put("n", records.size());
         summary.put("truncated", records.stream().filter(RecordResult::truncated).count());
@@ -89,23 +90,27 @@ public final class Evaluator {
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), spec.template()));
         DemonstrationSampler sampler = spec.sampler().demonstrations(spec.seed());
         int budget = dataset.task().isClassification() ? spec.maxLength() - 1 : spec.maxLength() - spec.maxNewTokens();
-        PromptTruncator truncator = new PromptTruncator(lm.tokenizer(), budget);
+        String prefix = spec.promptCompat().evalTextPrefix(spec.shots()); // the paper's literal "<s> " before zero-shot prompts
+        PromptTruncator truncator = new PromptTruncator(lm.tokenizer(), budget - lm.tokenizer().count(prefix, false));
         List<Example> pool = builder.pool(dataset, spec.shots());
         List<Example> tests = dataset.testExamples();
         int n = limited(tests.size(), spec);
         List<Prepared> out = new ArrayList<>(n);
         for (Example record : tests.subList(0, n)) {
             var fit = truncator.fitEval(builder, builder.demonstrations(dataset, pool, record, spec.shots(), sampler), record);
-            out.add(new Prepared(record, fit));
+            out.add(new Prepared(record, prefix.isEmpty() ? fit
+                    : new PromptTruncator.Fit(prefix + fit.prompt(), fit.tokens() + lm.tokenizer().count(prefix, false),
+                            fit.droppedDemonstrations(), fit.cutCharacters(), fit.cutTokens())));
         }
         return out;
     }
 
     private List<RecordResult> classify(Task task, List<Prepared> prepared, EvalSpec spec, IntConsumer progress) {
         List<String> labels = task.labels();
+        boolean bos = spec.promptCompat().addsBosToken(true);
         List<double[]> scores = new ArrayList<>();
         if (spec.scoring() == ScoringMode.FIRST_TOKEN) {
-            var requests = prepared.stream().map(p -> new Request.FirstTokenChoice(p.prompt(), labels)).toList();
+            var requests = prepared.stream().map(p -> new Request.FirstTokenChoice(p.prompt(), labels, bos)).toList();
             for (float[] row : lm.firstTokenLogits(requests, batchSize, progress)) {
                 double[] d = new double[row.length];
                 for (int i = 0; i < d.length; i++) d[i] = row[i];
@@ -113,7 +118,7 @@ public final class Evaluator {
             }
         } else {
             List<Request.Loglikelihood> requests = new ArrayList<>();
-            for (Prepared p : prepared) for (String label : labels) requests.add(new Request.Loglikelihood(p.prompt(), label));
+            for (Prepared p : prepared) for (String label : labels) requests.add(new Request.Loglikelihood(p.prompt(), label, bos));
             var ll = lm.loglikelihood(requests, batchSize * labels.size(), done -> progress.accept(done / labels.size()));
             for (int i = 0; i < prepared.size(); i++) {
                 double[] d = new double[labels.size()];
@@ -139,7 +144,8 @@ public final class Evaluator {
     }
 
     private List<RecordResult> generate(List<Prepared> prepared, EvalSpec spec, IntConsumer progress) {
-        var requests = prepared.stream().map(p -> new Request.Generate(p.prompt(), STOP, spec.maxNewTokens())).toList();
+        boolean bos = spec.promptCompat().addsBosToken(false);
+        var requests = prepared.stream().map(p -> new Request.Generate(p.prompt(), STOP, spec.maxNewTokens(), bos)).toList();
         List<String> texts = lm.generate(requests, batchSize, progress);
         List<RecordResult> out = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) out.add(result(prepared.get(i), texts.get(i), Map.of()));

@@ -37,7 +37,7 @@ public final class Planner {
                         if (!trainSet.train().containsKey(size)) continue; // left out: see leftOut()
                         for (long seed : spec.seeds()) {
                             TrainingJob job = new TrainingJob(base, train, k == 0 ? Method.FT : Method.FTICL, k, size, seed,
-                                    spec.training(), spec.lora(), spec.limits().trainRecords(), spec.dtype());
+                                    spec.training(), spec.lora(), spec.limits().trainRecords(), spec.dtype(), spec.promptCompat());
                             jobs.add(job);
                             cells.addAll(cells(spec, base, job));
                         }
@@ -86,7 +86,7 @@ public final class Planner {
             for (int template : spec.templates()) {
                 for (int shots : ShotGrid.of(spec.evalShots(), d.task().name())) {
                     EvalSpec eval = new EvalSpec(evalSet, template, shots, spec.sampler(), spec.evalSeed(), spec.scoring(),
-                            spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer());
+                            spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer(), spec.promptCompat());
                     out.add(new EvalCell(base, job, d.task(), eval, spec.dtype()));
                 }
             }

@@ -39,7 +39,7 @@ public final class SftJobTrainer implements Trainer {
         int records = dataset.trainExamples(job.trainSize()).size();   // one training example per record
         int examples = job.trainRecords() > 0 ? Math.min(job.trainRecords(), records) : records;
         var spec = new FineTuning.Job(job.base().dir(), job.base().name(), dataset, job.trainSize(), t.template(), job.trainShots(), Sampler.FIRST_K,
-                job.seed(), job.trainRecords(), config(job, examples));
+                job.seed(), job.trainRecords(), config(job, examples), job.promptCompat());
         try (Collectives single = Collectives.single(device)) {
             // resume: continues a run interrupted in this folder, or starts fresh
             new FineTuning(device, single, listener, 0).run(spec, work, outDir, true, FineTuning.LoraOutput.MERGED);

@@ -28,6 +28,7 @@ import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.files.InputFiles;
 import org.crossgen.model.llama.LlamaConfig;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
@@ -41,7 +42,7 @@ import org.crossgen.train.LrSchedule;
 final class SpecReader {
     static final List<String> KEYS = List.of("models", "train_datasets", "methods", "fticl_shots", "train_sizes", "seeds",
             "eval_sets", "eval_shots", "templates", "scoring", "sampler", "eval_seed", "max_new_tokens", "stemmer", "dtype",
-            "lora", "training", "limits");
+            "lora", "training", "limits", "prompt_compat");
     static final List<String> LORA_KEYS = List.of("r", "alpha", "dropout", "targets");
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
             "weight_decay", "max_length", "template");
@@ -148,9 +149,11 @@ final class SpecReader {
             problem("limits.max_length", "must exceed max_new_tokens (" + maxNewTokens + "), got " + limits.maxLength());
         }
 
+        PromptCompat promptCompat = enumValue(root, "prompt_compat", PromptCompat.CROSSGEN.id(), PromptCompat::parse);
+
         if (!problems.isEmpty()) throw new StudySpecException(name, problems);
         return new StudySpec(file, models, modelDirs, trainDatasets, methods, ficlShots, trainSizes, seeds, evalSetIds,
-                evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer, dtype, lora, training, limits);
+                evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer, dtype, lora, training, limits, promptCompat);
     }
 
     private JsonNode parse() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
@@ -38,12 +39,13 @@ import org.crossgen.train.LrSchedule;
  * @param lora          LoRA settings, or null for full fine-tuning
  * @param training      optimisation settings
  * @param limits        size limits (for quick studies)
+ * @param promptCompat  crossgen's prompt rules, or the paper's exact BOS handling and training truncation
  */
 public record StudySpec(Path file, List<String> models, Map<String, Path> modelDirs, List<String> trainDatasets,
                         List<Method> methods, Map<String, List<Integer>> ficlShots, List<Integer> trainSizes, List<Long> seeds,
                         List<String> evalSets, Map<String, List<Integer>> evalShots, List<Integer> templates, ScoringMode scoring,
                         Sampler sampler, long evalSeed, int maxNewTokens, boolean stemmer, DType dtype, Lora lora,
-                        Training training, Limits limits) {
+                        Training training, Limits limits, PromptCompat promptCompat) {
     public StudySpec {
         models = List.copyOf(models);
         modelDirs = Map.copyOf(modelDirs);

@@ -11,6 +11,7 @@ import org.crossgen.data.Example;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.infer.LogLikelihood;
 import org.crossgen.infer.Request;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,5 +144,29 @@ class EvaluatorLogicTest {
         assertEquals(List.of("my-model", "sentiment/yelp", "sentiment", 1, "paper", "first-token", "bfloat16", 3),
                 List.of(s.get("model"), s.get("dataset"), s.get("task"), s.get("shots"), s.get("sampler"), s.get("scoring"),
                         s.get("dtype"), s.get("n")));
+    }
+
+    /** --prompt-compat paper: "<s> " text before zero-shot prompts; no BOS token for classification, one for generation. */
+    @Test
+    void thePapersBosHandling() {
+        lm.firstToken(q -> new float[] {0f, 1f});
+        lm.generation(i -> "x");
+        record Seen(String start, boolean bos) {}
+        java.util.function.Function<EvalSpec, List<Seen>> run = spec -> {
+            lm.requests.clear();
+            new Evaluator(lm, PAPER, 8).run("fake", spec, n -> {});
+            return lm.requests.stream().map(q -> q instanceof Request.Generate g ? new Seen(g.context().substring(0, 6), g.addBos())
+                    : new Seen(((Request.FirstTokenChoice) q).context().substring(0, 6), ((Request.FirstTokenChoice) q).addBos())).distinct().toList();
+        };
+        PromptCompat paper = PromptCompat.PAPER;
+        assertEquals(List.of(new Seen("<s> ##", false)), run.apply(new EvalSpec("sentiment/yelp", 0, 0, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("### In", false)), run.apply(new EvalSpec("sentiment/yelp", 0, 2, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("<s> ##", true)), run.apply(new EvalSpec("summary/xsum", 0, 0, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("### In", true)), run.apply(new EvalSpec("summary/xsum", 0, 1, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("### In", true)), run.apply(spec("sentiment/yelp", 0, ScoringMode.FIRST_TOKEN, 3, 4096)));
+        // the literal <s> is the tokenizer's BOS token: a zero-shot classification prompt starts with exactly one BOS
+        long[] ids = lm.tokenizer().encode(PromptCompat.PAPER_ZERO_SHOT_PREFIX + "### Input:", false);
+        assertEquals(lm.tokenizer().bosId(), ids[0]);
+        assertTrue(java.util.Arrays.stream(ids).skip(1).noneMatch(id -> id == lm.tokenizer().bosId()));
     }
 }

@@ -1,6 +1,7 @@
 package org.crossgen.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -77,5 +78,15 @@ class KeyPinTest {
                 plan.jobs().stream().map(TrainingJob::key).toList());
         assertEquals(List.of("eafa72294f10e74a base tiny -> sentiment/yelp t0 k1",
                 "7e43e8bfc259e773 ft sentiment/amazon n=2000 seed=1 -> sentiment/yelp t0 k1"), cellKeys(plan));
+    }
+
+    /** A setting added later is hashed only when it is not its default: prompt_compat: paper makes new keys, crossgen the pinned ones. */
+    @Test
+    void promptCompatChangesKeysOnlyWhenNotTheDefault() throws Exception {
+        StudyPlan plain = plan(DEFAULTS), crossgen = plan(DEFAULTS + "prompt_compat: crossgen\n"), paper = plan(DEFAULTS + "prompt_compat: paper\n");
+        assertEquals(cellKeys(plain), cellKeys(crossgen));
+        assertEquals(plain.jobs().get(0).key(), crossgen.jobs().get(0).key());
+        for (int i = 0; i < plain.cells().size(); i++) assertNotEquals(plain.cells().get(i).key(), paper.cells().get(i).key());
+        assertNotEquals(plain.jobs().get(0).key(), paper.jobs().get(0).key());
     }
 }

@@ -30,5 +30,7 @@ class StudyPlanCountsTest {
                 && j.trainSize() == 4000).map(j -> j.label().split(" ")[0]).toList());
         assertEquals(250, spec.limits().evalRecords());
         assertEquals(4096, spec.limits().maxLength());
+        assertEquals(org.crossgen.prompt.PromptCompat.PAPER, spec.promptCompat());
+        assertEquals(org.crossgen.prompt.PromptCompat.PAPER, plan.cells().get(0).eval().promptCompat());
     }
 }
