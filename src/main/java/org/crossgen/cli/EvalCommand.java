@@ -12,6 +12,7 @@ import org.crossgen.eval.Evaluator;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.infer.TorchLanguageModel;
 import org.crossgen.progress.ProgressBar;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.text.Tokenizer;
 import picocli.CommandLine.Command;
@@ -49,9 +50,15 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "0", description = "Evaluate the first N records (0 = all).")
         int limit;
         @Option(names = "--max-new-tokens", defaultValue = "60") int maxNewTokens;
-        @Option(names = "--max-length", defaultValue = "1024", description = "Token budget; longer prompts are truncated.")
-        int maxLength;
+        @Option(names = "--max-length", paramLabel = "N",
+                description = "Token budget of prompt and answer (default: the model's max_position_embeddings); longer prompts "
+                        + "are truncated, and summary.json counts them (fitting).")
+        Integer maxLength;
         @Option(names = "--stemmer", description = "Porter-stem ROUGE tokens.") boolean stemmer;
+        @Option(names = "--prompt-compat", defaultValue = "crossgen", paramLabel = "RULES",
+                description = "crossgen (default: one BOS token before every prompt) or paper (the paper's: \"<s> \" text before "
+                        + "zero-shot prompts, no BOS token before classification prompts; docs/prompts.md).")
+        String promptCompat;
         @Option(names = "--batch-size", defaultValue = "8") int batchSize;
         @Option(names = "--out", paramLabel = "DIR",
                 description = "Output folder (default: runs/eval/<model>/<task>-<dataset>-t<template>-k<shots>, the model as in org__name).")
@@ -68,12 +75,14 @@ final class EvalCommand implements Callable<Integer> {
             return 0;
         }
         if (run.dataset == null) throw new IllegalArgumentException("give --dataset TASK/NAME (or --rescore DIR)");
-        EvalSpec spec = new EvalSpec(run.dataset, run.template, run.shots, run.sampler, run.seed, ScoringMode.of(run.scoring),
-                run.limit, run.maxNewTokens, run.maxLength, run.stemmer);
-        registry.dataset(spec.dataset()); // unknown names fail here, before the model loads
-        Path out = run.out != null ? run.out
-                : Path.of("runs", "eval", adapterOptions.label(modelOptions), spec.dataset().replace('/', '-') + "-t" + spec.template() + "-k" + spec.shots());
+        registry.dataset(run.dataset); // unknown names fail here, before the model loads
+        PromptCompat compat = PromptCompat.parse(run.promptCompat);
         try (var adapted = adapterOptions.load(modelOptions); Tokenizer tokenizer = TextRequests.tokenizer(modelOptions)) {
+            int maxLength = run.maxLength != null ? run.maxLength : adapted.model().config().maxPositions();
+            EvalSpec spec = new EvalSpec(run.dataset, run.template, run.shots, run.sampler, run.seed, ScoringMode.of(run.scoring),
+                    run.limit, run.maxNewTokens, maxLength, run.stemmer, compat);
+            Path out = run.out != null ? run.out
+                    : Path.of("runs", "eval", adapterOptions.label(modelOptions), spec.dataset().replace('/', '-') + "-t" + spec.template() + "-k" + spec.shots());
             Evaluator evaluator = new Evaluator(new TorchLanguageModel(adapted.model(), tokenizer), registry, run.batchSize);
             AtomicLong done = new AtomicLong();
             EvalResult result;

@@ -54,12 +54,20 @@ final class StudyCommand implements Runnable {
         return dir != null ? new StudyLayout(dir) : StudyLayout.forSpec(specFile);
     }
 
+    /** As {@link #plan}, for {@code study plan}: a model folder that is not on this machine is planned by name. */
+    static StudyPlan planWithoutModels(Path specFile, StudyLayout layout, TaskRegistry registry) throws IOException {
+        StudySpec spec = StudySpec.readForPlan(specFile, registry, modelLocator());
+        return new Planner(registry, identity(layout)).plan(spec);
+    }
+
+    private static ModelIdentity identity(StudyLayout layout) throws IOException {
+        return Files.isDirectory(layout.dir()) ? ModelIdentity.cachedIn(layout.identityCache()) : ModelIdentity.inMemory();
+    }
+
     /** Reads, validates and plans; base model hashes are cached in the study folder if it exists. */
     static StudyPlan plan(Path specFile, StudyLayout layout, TaskRegistry registry, boolean createDir) throws IOException {
         StudySpec spec = StudySpec.read(specFile, registry, modelLocator());
         if (createDir) Files.createDirectories(layout.dir());
-        ModelIdentity identity = Files.isDirectory(layout.dir()) ? ModelIdentity.cachedIn(layout.identityCache())
-                : ModelIdentity.inMemory();
-        return new Planner(registry, identity).plan(spec);
+        return new Planner(registry, identity(layout)).plan(spec);
     }
 }

@@ -1,32 +1,26 @@
 package org.crossgen.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.crossgen.data.TaskRegistry;
-import org.crossgen.study.CostEstimate;
-import org.crossgen.study.DataWarnings;
-import org.crossgen.study.Eta;
-import org.crossgen.study.ResultStore;
+import org.crossgen.study.PlanView;
 import org.crossgen.study.SftJobTrainer;
-import org.crossgen.study.StudyPhase;
 import org.crossgen.study.StudyPlan;
 import org.crossgen.study.StudySpec;
-import org.crossgen.study.StudyStatus;
 import org.crossgen.study.TrainingJob;
 import org.crossgen.train.MemoryPlan;
-import org.crossgen.study.WorkState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Validate a study spec and print its training jobs and evaluation cells, what is done, and an estimate of the cost.")
+        description = "Validate a study spec and print its training jobs and evaluation cells, what is done, and an estimate of the cost. "
+                + "Needs no model weights: a model folder not on this machine is planned by name (at most its config.json is read).")
 final class StudyPlanCommand implements Callable<Integer> {
     @ParentCommand StudyCommand study;
     @Mixin RegistryOptions registryOptions;
@@ -45,47 +39,21 @@ final class StudyPlanCommand implements Callable<Integer> {
     @Option(names = "--brief", description = "Counts and estimate only, no list of jobs and cells.")
     boolean brief;
 
+    @Option(names = "--json", description = "Print the plan as one JSON object (counts, shots by task, what is left out, estimates).")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = study.root.out();
-        Path folder = specOptions.layout().dir();
         TaskRegistry registry = registryOptions.registry();
-        StudyPlan plan = StudyCommand.plan(specOptions.spec, specOptions.layout(), registry, false);
-        CostEstimate cost = CostEstimate.of(plan, registry);
-
-        List<ResultStore.WorkRow> jobRows, cellRows;
-        boolean started = ResultStore.exists(folder);
-        try (ResultStore store = started ? ResultStore.open(folder) : null) {
-            jobRows = Eta.planRows(plan, StudyPhase.TRAIN, store);
-            cellRows = Eta.planRows(plan, StudyPhase.EVAL, store);
+        StudyPlan plan = StudyCommand.planWithoutModels(specOptions.spec, specOptions.layout(), registry);
+        PlanView view = PlanView.of(plan, specOptions.layout().dir(), registry, trainTokensPerSecond, evalRecordsPerSecond);
+        if (json) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(view.json(brief)));
+        } else {
+            view.lines(specOptions.spec, brief).forEach(out::println);
+            if (!plan.jobs().isEmpty()) printMemoryPlans(out, plan);
         }
-        out.println("study " + specOptions.spec + " -> " + folder + (started ? "" : " (not started)"));
-        out.println("training jobs: " + plan.jobs().size() + " (" + done(jobRows) + " done)");
-        if (!brief) {
-            for (ResultStore.WorkRow r : jobRows) {
-                out.printf("  %-5s %s  %s  ~%,d tokens%n", mark(r), r.key().substring(0, 12), r.label(), cost.trainTokens().get(r.key()));
-            }
-        }
-        if (!plan.jobs().isEmpty()) printMemoryPlans(out, plan);
-        out.println("evaluation cells: " + plan.cells().size() + " (" + done(cellRows) + " done)");
-        if (!brief) {
-            for (ResultStore.WorkRow r : cellRows) {
-                out.printf("  %-5s %s  %s  %d records%n", mark(r), r.key().substring(0, 12), r.label(), cost.evalRecords().get(r.key()));
-            }
-        }
-        List<String> warnings = DataWarnings.of(plan.spec(), registry);
-        if (!warnings.isEmpty()) {
-            out.println("data warnings (crossgen data validate lists every record):");
-            for (String w : warnings) out.println("  " + w);
-        }
-        // time: measured throughput of finished work where there is some, else the assumed one
-        Eta.Left train = Eta.of(jobRows, key -> cost.trainTokens().get(key), trainTokensPerSecond);
-        Eta.Left eval = Eta.of(cellRows, key -> cost.evalRecords().get(key), evalRecordsPerSecond);
-        out.printf("cost: training ~%,d tokens (chars/4, epochs included), evaluation %,d records%n",
-                cost.totalTrainTokens(), cost.totalEvalRecords());
-        out.printf("left: training ~%,.0f tokens at %.0f tokens/s (%s) ~ %s; evaluation %,.0f records at %.2f records/s (%s) ~ %s%n",
-                train.cost(), train.costPerSecond(), source(train), StudyStatus.duration(train.seconds()),
-                eval.cost(), eval.costPerSecond(), source(eval), StudyStatus.duration(eval.seconds()));
         return 0;
     }
 
@@ -106,17 +74,5 @@ final class StudyPlanCommand implements Callable<Integer> {
                 out.println("  " + j.base().name() + ": no plan: " + e.getMessage());
             }
         }
-    }
-
-    private static long done(List<ResultStore.WorkRow> rows) {
-        return rows.stream().filter(r -> r.state() == WorkState.DONE).count();
-    }
-
-    private static String mark(ResultStore.WorkRow r) {
-        return r.state() == WorkState.DONE ? "done" : "-";
-    }
-
-    private static String source(Eta.Left left) {
-        return left.measured() ? "measured" : "assumed";
     }
 }

@@ -12,6 +12,7 @@ import org.crossgen.dist.RankLauncher;
 import org.crossgen.dist.RankEnvironment;
 import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.progress.ProgressBar;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.train.DeviceMemory;
@@ -56,6 +57,10 @@ final class TrainCommand implements Callable<Integer> {
     long distTimeout;
     @Option(names = "--gpu-memory", paramLabel = "SIZE", description = "Memory per rank the plan must fit, e.g. 80GB or 40GiB "
             + "(GB = GiB, as GPU makers count); default: the device's.") String gpuMemory;
+    @Option(names = "--prompt-compat", defaultValue = "crossgen", paramLabel = "RULES",
+            description = "crossgen (default: demonstrations dropped, then input cut; the target is never cut) or paper "
+                    + "(the paper's right-truncation of prompt + target at --max-length; docs/prompts.md).")
+    String promptCompat;
     @Option(names = "--dry-run", description = "Print the memory plan per rank and exit; reads only config.json.") boolean dryRun;
     @Option(names = "--json", description = "With --dry-run: the plan as JSON.") boolean json;
     @Option(names = "--measure", description = "With --dry-run: also train 2 steps of a random model of the config on random tokens "
@@ -82,7 +87,8 @@ final class TrainCommand implements Callable<Integer> {
 
         ComputeDevice device = FineTuning.rankDevice(ComputeDevice.parse(modelOptions.device), env);
         Path base = modelOptions.modelDir();
-        var job = new FineTuning.Job(base, modelOptions.modelName(), ds, size, template, shots, sampler, config.seed(), limit, config);
+        var job = new FineTuning.Job(base, modelOptions.modelName(), ds, size, template, shots, sampler, config.seed(), limit, config,
+                PromptCompat.parse(promptCompat));
         try (Collectives group = Collectives.connect(env, device, Duration.ofSeconds(distTimeout));
              ProgressBar bar = ProgressBar.forConsole("train " + dataset, 0, false)) {
             TrainingListener progress = group.isMain() ? new TrainingProgress(bar) : TrainingListener.NONE;

@@ -1,5 +1,6 @@
 package org.crossgen.eval;
 
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 
 /**
@@ -15,10 +16,18 @@ import org.crossgen.prompt.Sampler;
  * @param maxNewTokens generation budget (the paper: 60)
  * @param maxLength    token budget of prompt (+ generation); longer prompts are truncated
  * @param stemmer      Porter-stem ROUGE tokens
+ * @param promptCompat crossgen's BOS rule, or the paper's ({@link PromptCompat})
  */
 public record EvalSpec(String dataset, int template, int shots, Sampler sampler, long seed, ScoringMode scoring,
-                       int limit, int maxNewTokens, int maxLength, boolean stemmer) {
+                       int limit, int maxNewTokens, int maxLength, boolean stemmer, PromptCompat promptCompat) {
+    /** With crossgen's prompt rules. */
+    public EvalSpec(String dataset, int template, int shots, Sampler sampler, long seed, ScoringMode scoring,
+                    int limit, int maxNewTokens, int maxLength, boolean stemmer) {
+        this(dataset, template, shots, sampler, seed, scoring, limit, maxNewTokens, maxLength, stemmer, PromptCompat.CROSSGEN);
+    }
+
     public EvalSpec {
+        if (promptCompat == null) throw new IllegalArgumentException("promptCompat must not be null");
         if (shots < 0) throw new IllegalArgumentException("shots must be >= 0, got " + shots);
         if (limit < 0) throw new IllegalArgumentException("limit must be >= 0, got " + limit);
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);

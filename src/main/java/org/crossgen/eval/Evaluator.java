@@ -38,7 +38,11 @@ public final class Evaluator {
     }
 
     /** A prompt ready for the model, with what truncation did to it. */
-    record Prepared(Example record, String prompt, int tokens, boolean truncated) {}
+    record Prepared(Example record, PromptTruncator.Fit fit) {
+        String prompt() {
+            return fit.prompt();
+        }
+    }
 
     /** Number of records {@link #run} will evaluate (for progress bars). */
     public int size(EvalSpec spec) {
@@ -68,9 +72,11 @@ public final class Evaluator {
         summary.put("max_new_tokens", spec.maxNewTokens());
         summary.put("max_length", spec.maxLength());
         summary.put("stemmer", spec.stemmer());
+        summary.put("prompt_compat", spec.promptCompat().id());
         summary.put("dtype", lm.dtype());
         summary.put("n", records.size());
         summary.put("truncated", records.stream().filter(RecordResult::truncated).count());
+        summary.put("fitting", PromptTruncator.Summary.of(prepared.stream().map(Prepared::fit).toList()).toMap());
         summary.put("unlabelled", records.stream().filter(r -> r.reference().equals(Task.UNLABELLED)).count());
         summary.put("metric_versions", Map.of("rouge", "rouge-score 0.1.2 (crossgen port)", "bleu", "sacrebleu 2.5 (crossgen port)"));
         summary.put("metrics", EvalMetrics.compute(task, records, spec.stemmer(), spec.seed()));
@@ -84,23 +90,27 @@ public final class Evaluator {
         PromptBuilder builder = new PromptBuilder(PromptTemplate.of(dataset.task(), spec.template()));
         DemonstrationSampler sampler = spec.sampler().demonstrations(spec.seed());
         int budget = dataset.task().isClassification() ? spec.maxLength() - 1 : spec.maxLength() - spec.maxNewTokens();
-        PromptTruncator truncator = new PromptTruncator(lm.tokenizer(), budget);
+        String prefix = spec.promptCompat().evalTextPrefix(spec.shots()); // the paper's literal "<s> " before zero-shot prompts
+        PromptTruncator truncator = new PromptTruncator(lm.tokenizer(), budget - lm.tokenizer().count(prefix, false));
         List<Example> pool = builder.pool(dataset, spec.shots());
         List<Example> tests = dataset.testExamples();
         int n = limited(tests.size(), spec);
         List<Prepared> out = new ArrayList<>(n);
         for (Example record : tests.subList(0, n)) {
             var fit = truncator.fitEval(builder, builder.demonstrations(dataset, pool, record, spec.shots(), sampler), record);
-            out.add(new Prepared(record, fit.prompt(), fit.tokens(), fit.truncated()));
+            out.add(new Prepared(record, prefix.isEmpty() ? fit
+                    : new PromptTruncator.Fit(prefix + fit.prompt(), fit.tokens() + lm.tokenizer().count(prefix, false),
+                            fit.droppedDemonstrations(), fit.cutCharacters(), fit.cutTokens())));
         }
         return out;
     }
 
     private List<RecordResult> classify(Task task, List<Prepared> prepared, EvalSpec spec, IntConsumer progress) {
         List<String> labels = task.labels();
+        boolean bos = spec.promptCompat().addsBosToken(true);
         List<double[]> scores = new ArrayList<>();
         if (spec.scoring() == ScoringMode.FIRST_TOKEN) {
-            var requests = prepared.stream().map(p -> new Request.FirstTokenChoice(p.prompt(), labels)).toList();
+            var requests = prepared.stream().map(p -> new Request.FirstTokenChoice(p.prompt(), labels, bos)).toList();
             for (float[] row : lm.firstTokenLogits(requests, batchSize, progress)) {
                 double[] d = new double[row.length];
                 for (int i = 0; i < d.length; i++) d[i] = row[i];
@@ -108,7 +118,7 @@ public final class Evaluator {
             }
         } else {
             List<Request.Loglikelihood> requests = new ArrayList<>();
-            for (Prepared p : prepared) for (String label : labels) requests.add(new Request.Loglikelihood(p.prompt(), label));
+            for (Prepared p : prepared) for (String label : labels) requests.add(new Request.Loglikelihood(p.prompt(), label, bos));
             var ll = lm.loglikelihood(requests, batchSize * labels.size(), done -> progress.accept(done / labels.size()));
             for (int i = 0; i < prepared.size(); i++) {
                 double[] d = new double[labels.size()];
@@ -134,7 +144,8 @@ public final class Evaluator {
     }
 
     private List<RecordResult> generate(List<Prepared> prepared, EvalSpec spec, IntConsumer progress) {
-        var requests = prepared.stream().map(p -> new Request.Generate(p.prompt(), STOP, spec.maxNewTokens())).toList();
+        boolean bos = spec.promptCompat().addsBosToken(false);
+        var requests = prepared.stream().map(p -> new Request.Generate(p.prompt(), STOP, spec.maxNewTokens(), bos)).toList();
         List<String> texts = lm.generate(requests, batchSize, progress);
         List<RecordResult> out = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) out.add(result(prepared.get(i), texts.get(i), Map.of()));
@@ -142,7 +153,7 @@ public final class Evaluator {
     }
 
     private static RecordResult result(Prepared p, String prediction, Map<String, Double> labelScores) {
-        return new RecordResult(p.record().position(), ContentHash.sha256Text(p.prompt()), p.tokens(), p.truncated(), prediction,
+        return new RecordResult(p.record().position(), ContentHash.sha256Text(p.prompt()), p.fit().tokens(), p.fit().truncated(), prediction,
                 p.record().output(), labelScores);
     }
 

@@ -73,7 +73,8 @@ public final class TorchLanguageModel implements LanguageModel {
 
     @Override
     public List<LogLikelihood> loglikelihood(List<Request.Loglikelihood> requests, int batchSize, IntConsumer progress) {
-        List<ContinuationTokens> tokens = requests.stream().map(r -> ContinuationTokens.of(tokenizer, r.context(), r.continuation())).toList();
+        List<ContinuationTokens> tokens = requests.stream()
+                .map(r -> ContinuationTokens.of(tokenizer, r.context(), r.continuation(), r.addBos())).toList();
         try (SharedPrefix prefix = sharedPrefix(tokens.stream().map(ContinuationTokens::context).toList())) {
             return inBatches(tokens, t -> t.context().length + t.continuation().length, batchSize, progress,
                     batch -> Arrays.asList(scorer.logLikelihood(batch.stream().map(ContinuationTokens::context).toList(),
@@ -84,7 +85,7 @@ public final class TorchLanguageModel implements LanguageModel {
     @Override
     public List<String> generate(List<Request.Generate> requests, int batchSize, IntConsumer progress) {
         record Job(long[] prompt, Request.Generate request) {}
-        List<Job> jobs = requests.stream().map(r -> new Job(tokenizer.encode(r.context(), true), r)).toList();
+        List<Job> jobs = requests.stream().map(r -> new Job(tokenizer.encode(r.context(), r.addBos()), r)).toList();
         try (SharedPrefix prefix = sharedPrefix(jobs.stream().map(Job::prompt).toList())) {
             return inBatches(jobs, j -> j.prompt().length, batchSize, progress, batch -> generateBatch(batch.stream()
                     .map(Job::request).toList(), batch.stream().map(Job::prompt).toList(), prefix));
@@ -100,9 +101,9 @@ public final class TorchLanguageModel implements LanguageModel {
             }
         }
         StopCondition stop = stops.isEmpty() ? StopCondition.NEVER
-                : ids -> StopStrings.firstIndex(tokenizer.decode(ids), stops) >= 0;
+                : ids -> StopStrings.stops(tokenizer.decode(ids), stops);
         List<long[]> out = generator.generate(prompts, maxNew, stop, prefix);
-        return out.stream().map(ids -> StopStrings.cut(tokenizer.decode(ids), stops)).toList();
+        return out.stream().map(ids -> StopStrings.clean(tokenizer.decode(ids), stops)).toList();
     }
 
     @Override
@@ -113,7 +114,7 @@ public final class TorchLanguageModel implements LanguageModel {
             long[] context = null;
             long[] firsts = new long[r.labels().size()];
             for (int i = 0; i < firsts.length; i++) {
-                ContinuationTokens t = ContinuationTokens.of(tokenizer, r.context(), r.labels().get(i));
+                ContinuationTokens t = ContinuationTokens.of(tokenizer, r.context(), r.labels().get(i), r.addBos());
                 if (t.continuation().length == 0) throw new IllegalArgumentException("label \"" + r.labels().get(i) + "\" encodes to no token");
                 context = t.context();
                 firsts[i] = t.continuation()[0];

@@ -33,29 +33,63 @@ public final class PromptTruncator {
         this.maxTokens = maxTokens;
     }
 
-    /** What fitting did to one prompt. */
-    public record Fit(String prompt, int tokens, int droppedDemonstrations, int cutCharacters) {
+    /**
+     * What fitting did to one prompt.
+     *
+     * @param prompt                the fitted prompt text
+     * @param tokens                its tokens, the fixed ones (BOS; target and EOS for training) included
+     * @param droppedDemonstrations demonstrations removed
+     * @param cutCharacters         characters cut from the record's input fields
+     * @param cutTokens             tokens the input cut removed (after the demonstrations were dropped)
+     */
+    public record Fit(String prompt, int tokens, int droppedDemonstrations, int cutCharacters, int cutTokens) {
         /** True if the prompt lost demonstrations or input text. */
         public boolean truncated() {
             return droppedDemonstrations > 0 || cutCharacters > 0;
         }
     }
 
-    /** How many prompts of a batch fitting changed. */
-    public record Summary(int prompts, int lostDemonstrations, int cutInputs) {
+    /**
+     * How many prompts of a set fitting changed, so that no truncation goes unreported: written into
+     * evaluation summaries, training run cards, the study store and the report.
+     *
+     * @param prompts               prompts fitted
+     * @param truncated             prompts that lost demonstrations or input text
+     * @param lostDemonstrations    prompts that lost at least one demonstration
+     * @param droppedDemonstrations demonstrations dropped, over all prompts
+     * @param cutInputs             prompts whose input text was cut
+     * @param cutTokens             input tokens cut, over all prompts
+     */
+    public record Summary(int prompts, int truncated, int lostDemonstrations, long droppedDemonstrations, int cutInputs, long cutTokens) {
         public static Summary of(List<Fit> fits) {
-            int lost = 0;
-            int cut = 0;
+            int truncated = 0, lost = 0, cut = 0;
+            long dropped = 0, tokens = 0;
             for (Fit f : fits) {
+                if (f.truncated()) truncated++;
                 if (f.droppedDemonstrations() > 0) lost++;
                 if (f.cutCharacters() > 0) cut++;
+                dropped += f.droppedDemonstrations();
+                tokens += f.cutTokens();
             }
-            return new Summary(fits.size(), lost, cut);
+            return new Summary(fits.size(), truncated, lost, dropped, cut, tokens);
+        }
+
+        /** The counts under the names summary.json and run_card.json use. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prompts", prompts);
+            m.put("truncated", truncated);
+            m.put("lost_demonstrations", lostDemonstrations);
+            m.put("dropped_demonstrations", droppedDemonstrations);
+            m.put("input_cut", cutInputs);
+            m.put("input_tokens_cut", cutTokens);
+            return m;
         }
 
         @Override
         public String toString() {
-            return prompts + " prompts: " + lostDemonstrations + " lost demonstrations, " + cutInputs + " had input cut";
+            return prompts + " prompts: " + truncated + " truncated (" + lostDemonstrations + " lost " + droppedDemonstrations
+                    + " demonstrations, " + cutInputs + " had " + cutTokens + " input tokens cut)";
         }
     }
 
@@ -80,6 +114,7 @@ public final class PromptTruncator {
             tokens = fixedTokens + tokenizer.count(prompt, false);
         }
         int cut = 0;
+        int beforeCut = tokens;
         while (tokens > maxTokens) {
             String field = longest(fields);
             if (field == null) {
@@ -96,7 +131,7 @@ public final class PromptTruncator {
             prompt = builder.prompt(demos, fields);
             tokens = fixedTokens + tokenizer.count(prompt, false);
         }
-        return new Fit(prompt, tokens, demonstrations.size() - demos.size(), cut);
+        return new Fit(prompt, tokens, demonstrations.size() - demos.size(), cut, cut == 0 ? 0 : beforeCut - tokens);
     }
 
     /** The longest non-empty field (the first such in template order on a tie), or null. */

@@ -48,6 +48,7 @@ public final class StudyReport {
     public static StudyReport of(ResultsFile in) {
         StudyReport r = new StudyReport();
         r.build(in.results(), in.drift(), in.lossCurves());
+        r.blocks.addAll(TruncationSection.blocks(in.results()));
         r.dataBlocks(in.dataWarnings());
         return r;
     }

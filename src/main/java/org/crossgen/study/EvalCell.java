@@ -1,8 +1,11 @@
 package org.crossgen.study;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.crossgen.data.Task;
 import org.crossgen.eval.EvalSpec;
 import org.crossgen.files.ContentHash;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.tensor.DType;
 
 /**
@@ -44,11 +47,14 @@ public record EvalCell(BaseModel base, TrainingJob job, Task task, EvalSpec eval
      */
     public String key() {
         boolean classification = task.isClassification();
-        return ContentHash.sha256("crossgen-eval-cell-v1", modelKey(), eval.dataset(), Integer.toString(eval.template()),
+        List<String> parts = new ArrayList<>(List.of("crossgen-eval-cell-v1", modelKey(), eval.dataset(), Integer.toString(eval.template()),
                 Integer.toString(eval.shots()), eval.shots() == 0 ? "-" : eval.sampler().id(), Long.toString(eval.seed()),
                 classification ? eval.scoring().cliName : "-", Integer.toString(eval.limit()),
                 classification ? "-" : Integer.toString(eval.maxNewTokens()), Integer.toString(eval.maxLength()),
-                classification ? "-" : Boolean.toString(eval.stemmer()), dtype.torchName());
+                classification ? "-" : Boolean.toString(eval.stemmer()), dtype.torchName()));
+        // hashed only when not the default, so every key made before the setting existed stays the same
+        if (eval.promptCompat() != PromptCompat.CROSSGEN) parts.add("prompt-compat=" + eval.promptCompat().id());
+        return ContentHash.sha256(parts.toArray(String[]::new));
     }
 
     /** A readable name: {@code ft sentiment/amazon n=2000 seed=1 -> sentiment/yelp t0 k0}. */

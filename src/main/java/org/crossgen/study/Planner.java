@@ -30,15 +30,17 @@ public final class Planner {
         for (String model : spec.models()) {
             Path dir = spec.modelDirs().get(model);
             StudySpec.Adapter adapter = spec.adapters().get(model);
-            BaseModel base = new BaseModel(model, dir, adapter == null ? identify(dir)
+            BaseModel base = new BaseModel(model, dir, dir == null ? ABSENT + model : adapter == null ? identify(dir)
                     : ContentHash.sha256("crossgen-adapted-model-v1", identify(dir), identify(adapter.dir())), adapter);
             if (spec.methods().contains(Method.BASE)) cells.addAll(cells(spec, base, null));
             for (String train : spec.trainDatasets()) {
-                for (int k : trainShots(spec)) {
+                Dataset trainSet = registry.dataset(train);
+                for (int k : trainShots(spec, trainSet.task().name())) {
                     for (int size : spec.trainSizes()) {
+                        if (!trainSet.train().containsKey(size)) continue; // left out: see leftOut()
                         for (long seed : spec.seeds()) {
                             TrainingJob job = new TrainingJob(base, train, k == 0 ? Method.FT : Method.FTICL, k, size, seed,
-                                    spec.training(), spec.lora(), spec.limits().trainRecords(), spec.dtype());
+                                    spec.training(), spec.lora(), spec.limits().trainRecords(), spec.dtype(), spec.promptCompat());
                             jobs.add(job);
                             cells.addAll(cells(spec, base, job));
                         }
@@ -46,15 +48,36 @@ public final class Planner {
                 }
             }
         }
-        return new StudyPlan(spec, jobs, cells);
+        return new StudyPlan(spec, jobs, cells, leftOut(spec));
     }
 
-    /** 0 for ft, each k for fticl, in the order methods lists them. */
-    private static List<Integer> trainShots(StudySpec spec) {
+    /**
+     * The identity of a model whose folder is not on this machine ({@link StudySpec#readForPlan}):
+     * its keys are provisional, and no store row has them.
+     */
+    static final String ABSENT = "absent-model:";
+
+    /** One line per training set whose jobs of some spec'd sizes are left out because it has no such file. */
+    private List<String> leftOut(StudySpec spec) {
+        List<String> lines = new ArrayList<>();
+        for (String train : spec.trainDatasets()) {
+            Dataset d = registry.dataset(train);
+            List<Integer> missing = spec.trainSizes().stream().filter(size -> !d.train().containsKey(size)).toList();
+            if (missing.isEmpty()) continue;
+            int perSize = trainShots(spec, d.task().name()).size() * spec.seeds().size() * spec.models().size();
+            lines.add(train + ": " + perSize * missing.size() + " training jobs of size " + missing.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " left out: the dataset has no training file of that size"
+                    + " (its sizes: " + d.train().keySet() + "; its PROVENANCE.md says why)");
+        }
+        return lines;
+    }
+
+    /** 0 for ft, each k of the training task for fticl, in the order methods lists them. */
+    private static List<Integer> trainShots(StudySpec spec, String task) {
         List<Integer> ks = new ArrayList<>();
         for (Method m : spec.methods()) {
             if (m == Method.FT) ks.add(0);
-            if (m == Method.FTICL) ks.addAll(spec.ficlShots());
+            if (m == Method.FTICL) ks.addAll(ShotGrid.of(spec.ficlShots(), task));
         }
         return ks;
     }
@@ -64,9 +87,9 @@ public final class Planner {
         for (String evalSet : spec.evalSets()) {
             Dataset d = registry.dataset(evalSet);
             for (int template : spec.templates()) {
-                for (int shots : spec.evalShots()) {
+                for (int shots : ShotGrid.of(spec.evalShots(), d.task().name())) {
                     EvalSpec eval = new EvalSpec(evalSet, template, shots, spec.sampler(), spec.evalSeed(), spec.scoring(),
-                            spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer());
+                            spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer(), spec.promptCompat());
                     out.add(new EvalCell(base, job, d.task(), eval, spec.dtype()));
                 }
             }

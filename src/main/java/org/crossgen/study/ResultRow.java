@@ -1,5 +1,6 @@
 package org.crossgen.study;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import org.crossgen.metrics.LabelDistribution;
 
 /**
@@ -22,25 +23,53 @@ import org.crossgen.metrics.LabelDistribution;
  * @param ciLower      lower end of its 95% bootstrap interval (NaN if none)
  * @param ciUpper      upper end (NaN if none)
  * @param n            evaluated records
+ * @param truncated    records whose prompt was fitted to the token budget (demonstrations dropped or input cut)
+ * @param lostDemonstrations records whose prompt lost at least one demonstration (fewer shots than {@code shots})
  * @param labels       a classification cell's predicted and gold labels with its majority-class and
  *                     chance accuracy; null for generation, or for rows written before crossgen kept them
  */
 public record ResultRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
                         String evalDataset, String evalTask, int template, int shots, String metric,
-                        double value, double ciLower, double ciUpper, int n, LabelDistribution labels) {
-    /** A row without a label distribution. */
+                        double value, double ciLower, double ciUpper, int n, int truncated, int lostDemonstrations,
+                        LabelDistribution labels) {
+    /** Share of a cell's records that may lose demonstrations before the report warns: the cell is no longer its shot count. */
+    public static final double LOST_DEMONSTRATIONS_WARNING = 0.01;
+
+    /** A row with a label distribution whose prompts were all evaluated as built (nothing truncated). */
+    public ResultRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
+                     String evalDataset, String evalTask, int template, int shots, String metric,
+                     double value, double ciLower, double ciUpper, int n, LabelDistribution labels) {
+        this(baseModel, method, trainDataset, trainSize, trainShots, seed, evalDataset, evalTask, template, shots, metric,
+                value, ciLower, ciUpper, n, 0, 0, labels);
+    }
+
+    /** A row with fitting counts and no label distribution. */
+    public ResultRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
+                     String evalDataset, String evalTask, int template, int shots, String metric,
+                     double value, double ciLower, double ciUpper, int n, int truncated, int lostDemonstrations) {
+        this(baseModel, method, trainDataset, trainSize, trainShots, seed, evalDataset, evalTask, template, shots, metric,
+                value, ciLower, ciUpper, n, truncated, lostDemonstrations, null);
+    }
+
+    /** A row without a label distribution whose prompts were all evaluated as built. */
     public ResultRow(String baseModel, Method method, String trainDataset, int trainSize, int trainShots, long seed,
                      String evalDataset, String evalTask, int template, int shots, String metric,
                      double value, double ciLower, double ciUpper, int n) {
         this(baseModel, method, trainDataset, trainSize, trainShots, seed, evalDataset, evalTask, template, shots, metric,
-                value, ciLower, ciUpper, n, null);
+                value, ciLower, ciUpper, n, 0, 0, null);
     }
 
+    @JsonCreator
     public ResultRow {
         if (method == null) throw new IllegalArgumentException("method is missing; known: base, ft, fticl");
         if (method.fineTuned() == trainDataset.isEmpty()) {
             throw new IllegalArgumentException("the base model has no training set and a fine-tuned one has one: " + method.id() + " / \"" + trainDataset + "\"");
         }
+    }
+
+    /** Whether more than {@link #LOST_DEMONSTRATIONS_WARNING} of the records lost demonstrations to truncation. */
+    public boolean lostDemonstrationsOften() {
+        return n > 0 && lostDemonstrations > LOST_DEMONSTRATIONS_WARNING * n;
     }
 
     /** The training task ("" for the base model): the part of {@code trainDataset} before the slash. */

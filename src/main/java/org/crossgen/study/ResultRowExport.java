@@ -27,12 +27,13 @@ final class ResultRowExport {
         AtomicFiles.write(target, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write("base_model,method,train_dataset,train_size,train_shots,seed,eval_dataset,eval_task,template,shots,"
-                        + "metric,value,ci_lower,ci_upper,n\n");
+                        + "metric,value,ci_lower,ci_upper,n,truncated,lost_demonstrations\n");
                 for (ResultRow r : rows) {
                     w.write(String.join(",", csv(r.baseModel()), r.method().id(), csv(r.trainDataset()), Integer.toString(r.trainSize()),
                             Integer.toString(r.trainShots()), Long.toString(r.seed()), csv(r.evalDataset()), r.evalTask(),
                             Integer.toString(r.template()), Integer.toString(r.shots()), r.metric(), number(r.value()),
-                            number(r.ciLower()), number(r.ciUpper()), Integer.toString(r.n())));
+                            number(r.ciLower()), number(r.ciUpper()), Integer.toString(r.n()), Integer.toString(r.truncated()),
+                            Integer.toString(r.lostDemonstrations())));
                     w.write("\n");
                 }
             }
@@ -59,6 +60,8 @@ final class ResultRowExport {
             m.put("ci_lower", Double.isNaN(r.ciLower()) ? null : r.ciLower());
             m.put("ci_upper", Double.isNaN(r.ciUpper()) ? null : r.ciUpper());
             m.put("n", r.n());
+            m.put("truncated", r.truncated());
+            m.put("lost_demonstrations", r.lostDemonstrations());
             out.add(m);
         }
         AtomicFiles.writeString(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n");

@@ -497,13 +497,17 @@ public final class ResultStore implements AutoCloseable {
             List<ResultRow> rows = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT c.base_model, c.method, "
                     + "c.train_dataset, c.train_size, c.train_shots, c.seed, c.eval_dataset, c.eval_task, c.template, c.shots, "
-                    + "m.metric, m.value, m.ci_lower, m.ci_upper, c.n, c.summary FROM cells c JOIN metrics m ON m.cell_key = c.key "
+                    + "m.metric, m.value, m.ci_lower, m.ci_upper, c.n, "
+                    // the evaluation summary's fitting counts (absent from summaries written before they existed)
+                    + "coalesce(json_extract(c.summary, '$.fitting.truncated'), json_extract(c.summary, '$.truncated'), 0), "
+                    + "coalesce(json_extract(c.summary, '$.fitting.lost_demonstrations'), 0), c.summary FROM cells c JOIN metrics m ON m.cell_key = c.key "
                     + "WHERE c.state = 'done' AND c.in_plan = 1 AND m.metric IN ('accuracy', 'rougeL', 'bleu') "
                     + "ORDER BY c.rowid, CASE m.metric WHEN 'accuracy' THEN 0 WHEN 'rougeL' THEN 1 ELSE 2 END")) {
                 while (r.next()) {
                     rows.add(new ResultRow(r.getString(1), Method.parse(r.getString(2)), r.getString(3), r.getInt(4), r.getInt(5),
                             r.getLong(6), r.getString(7), r.getString(8), r.getInt(9), r.getInt(10), r.getString(11),
-                            r.getDouble(12), nanIfNull(r, 13), nanIfNull(r, 14), r.getInt(15), labels(r.getString(11), r.getString(16))));
+                            r.getDouble(12), nanIfNull(r, 13), nanIfNull(r, 14), r.getInt(15), r.getInt(16), r.getInt(17),
+                            labels(r.getString(11), r.getString(18))));
                 }
             }
             return rows;

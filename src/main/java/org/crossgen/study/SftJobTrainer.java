@@ -73,7 +73,7 @@ public final class SftJobTrainer implements Trainer {
         int records = dataset.trainExamples(job.trainSize()).size();   // one training example per record
         int examples = job.trainRecords() > 0 ? Math.min(job.trainRecords(), records) : records;
         var spec = new FineTuning.Job(job.base().dir(), job.base().name(), dataset, job.trainSize(), t.template(), job.trainShots(), Sampler.FIRST_K,
-                job.seed(), job.trainRecords(), config(job, examples));
+                job.seed(), job.trainRecords(), config(job, examples), job.promptCompat());
         ComputeDevice rankDevice = FineTuning.rankDevice(device, group.environment());
         // resume: continues a run interrupted in this folder, or starts fresh
         new FineTuning(rankDevice, group, group.isMain() ? listener : TrainingListener.NONE, 0)
@@ -82,6 +82,7 @@ public final class SftJobTrainer implements Trainer {
 
     /** The memory plan of one rank of {@code job}, from its base model's {@code config.json} alone. */
     public static MemoryPlan memoryPlan(TrainingJob job) throws IOException {
+        if (job.base().dir() == null) throw new IOException("not on this machine; the memory plan needs its config.json");
         return MemoryPlan.of(LlamaConfig.read(job.base().dir()), config(job, 0), job.training().ranks());
     }
 

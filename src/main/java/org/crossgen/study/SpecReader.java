@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -26,6 +27,8 @@ import org.crossgen.data.Task;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.files.InputFiles;
+import org.crossgen.model.llama.LlamaConfig;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
@@ -40,12 +43,14 @@ import org.crossgen.train.Sharding;
 final class SpecReader {
     static final List<String> KEYS = List.of("models", "train_datasets", "methods", "fticl_shots", "train_sizes", "seeds",
             "eval_sets", "eval_shots", "templates", "scoring", "sampler", "eval_seed", "max_new_tokens", "stemmer", "dtype",
-            "lora", "training", "limits");
+            "lora", "training", "limits", "prompt_compat");
     static final List<String> MODEL_KEYS = List.of("model", "adapter", "merge");
     static final List<String> LORA_KEYS = List.of("r", "alpha", "dropout", "targets");
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
             "weight_decay", "max_length", "template", "gpus_per_job", "ranks_per_job", "zero", "activation_checkpointing");
     static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
+    /** {@code limits.max_length: model}: the models' own context ({@code max_position_embeddings}). */
+    static final String MODEL_CONTEXT = "model";
 
     /** A key given twice is an error: YAML keeps the last value, so a trailing "methods: [base]" would drop all training. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -57,11 +62,15 @@ final class SpecReader {
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Integer> poolSizes = new HashMap<>();
 
-    SpecReader(Path file, TaskRegistry registry, ModelLocator locator) {
+    private final boolean modelsMayBeAbsent;
+
+    /** @param modelsMayBeAbsent a model folder that does not exist is left out of {@code modelDirs} instead of an error (planning) */
+    SpecReader(Path file, TaskRegistry registry, ModelLocator locator, boolean modelsMayBeAbsent) {
         this.file = file;
         this.name = file.toString();
         this.registry = registry;
         this.locator = locator;
+        this.modelsMayBeAbsent = modelsMayBeAbsent;
     }
 
     StudySpec read() {
@@ -97,12 +106,15 @@ final class SpecReader {
             }
         }
 
+        // A size that some training set has and another lacks (the paper's xsum has no 4000 or 6000)
+        // leaves that set's jobs of the size out, and the plan says so; a size no set has is a typo.
         List<Integer> trainSizes = ints(root, "train_sizes", List.of(2000), 1);
         for (int i = 0; i < trainSizes.size(); i++) {
+            int size = trainSizes.get(i);
+            if (trainSets.stream().anyMatch(d -> d != null && d.train().containsKey(size))) continue;
             for (Dataset d : trainSets) {
-                if (d != null && !d.train().isEmpty() && !d.train().containsKey(trainSizes.get(i))) {
-                    problem("train_sizes[" + i + "]", d.id() + " has no training file of size " + trainSizes.get(i)
-                            + ", sizes: " + d.train().keySet());
+                if (d != null && !d.train().isEmpty()) {
+                    problem("train_sizes[" + i + "]", d.id() + " has no training file of size " + size + ", sizes: " + d.train().keySet());
                 }
             }
         }
@@ -111,13 +123,12 @@ final class SpecReader {
             checkRecords("train_datasets", trainSets, d -> trainSizes.stream().filter(d.train()::containsKey).forEach(d::trainExamples));
         }
 
-        List<Integer> ficlShots = List.of();
+        Map<String, List<Integer>> ficlShots = Map.of();
         if (methods.contains(Method.FTICL)) {
             if (!root.has("fticl_shots")) {
                 problem("fticl_shots", "missing; methods has fticl, so give its k (demonstrations per training prompt)");
             } else {
-                ficlShots = ints(root, "fticl_shots", null, 1);
-                checkPools(ficlShots, "fticl_shots", trainSets);
+                ficlShots = shotsByTask(root, "fticl_shots", null, 1, trainSets);
             }
         } else if (root.has("fticl_shots")) {
             problem("fticl_shots", "given, but methods has no fticl");
@@ -127,8 +138,7 @@ final class SpecReader {
         List<String> evalSetIds = evalSets(root.get("eval_sets"));
         List<Dataset> evalSets = datasets(evalSetIds, "eval_sets");
         checkRecords("eval_sets", evalSets, Dataset::testExamples);
-        List<Integer> evalShots = ints(root, "eval_shots", List.of(0), 0);
-        checkPools(evalShots, "eval_shots", evalSets);
+        Map<String, List<Integer>> evalShots = shotsByTask(root, "eval_shots", List.of(0), 0, evalSets);
         List<Integer> templates = ints(root, "templates", List.of(0, 1), 0);
         for (int i = 0; i < templates.size(); i++) {
             for (Task task : tasksOf(evalSets)) checkTemplate(task, templates.get(i), "templates[" + i + "]");
@@ -144,14 +154,16 @@ final class SpecReader {
         StudySpec.Lora lora = lora(root.get("lora"));
         StudySpec.Training training = training(root.get("training"));
         for (Task task : tasksOf(trainSets)) checkTemplate(task, training.template(), "training.template");
-        StudySpec.Limits limits = limits(root.get("limits"));
+        StudySpec.Limits limits = limits(root.get("limits"), modelDirs);
         if (limits.maxLength() <= maxNewTokens) {
             problem("limits.max_length", "must exceed max_new_tokens (" + maxNewTokens + "), got " + limits.maxLength());
         }
 
+        PromptCompat promptCompat = enumValue(root, "prompt_compat", PromptCompat.CROSSGEN.id(), PromptCompat::parse);
+
         if (!problems.isEmpty()) throw new StudySpecException(name, problems);
         return new StudySpec(file, models, modelDirs, adapters, trainDatasets, methods, ficlShots, trainSizes, seeds, evalSetIds,
-                evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer, dtype, lora, training, limits);
+                evalShots, templates, scoring, sampler, evalSeed, maxNewTokens, stemmer, dtype, lora, training, limits, promptCompat);
     }
 
     private JsonNode parse() {
@@ -263,7 +275,7 @@ final class SpecReader {
             }
             Path dir = located.orElse(local);
             if (!Files.isDirectory(dir)) {
-                problem(at, "model folder not found: " + dir);
+                if (!modelsMayBeAbsent) problem(at, "model folder not found: " + dir);
             } else if (!Files.isRegularFile(dir.resolve("config.json"))) {
                 problem(at, "not a model folder (no config.json): " + dir);
             } else {
@@ -333,6 +345,41 @@ final class SpecReader {
         }
     }
 
+    /**
+     * Shot counts per task of {@code datasets}: a list (or one integer) applies to every task; a
+     * mapping gives each task its own list, and a task of the study without an entry is an error
+     * naming it. Each positive count must fit the demonstration pool of every dataset of its task.
+     * {@code dflt == null}: required.
+     */
+    private Map<String, List<Integer>> shotsByTask(JsonNode root, String key, List<Integer> dflt, int min, List<Dataset> datasets) {
+        List<Task> tasks = tasksOf(datasets);
+        Map<String, List<Integer>> byTask = new LinkedHashMap<>();
+        JsonNode node = root.get(key);
+        if (node != null && node.isObject()) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String task = it.next();
+                if (registry.tasks().stream().noneMatch(t -> t.name().equals(task))) {
+                    problem(key + "." + task, "unknown task, known: " + registry.tasks().stream().map(Task::name).toList());
+                }
+            }
+            for (Task task : tasks) {
+                if (!node.has(task.name())) {
+                    problem(key, "no entry for task " + task.name() + " (tasks of the study: "
+                            + tasks.stream().map(Task::name).toList() + ")");
+                } else {
+                    byTask.put(task.name(), ints(node, key + ".", task.name(), null, min));
+                }
+            }
+            byTask.forEach((task, shots) -> checkPools(shots, key + "." + task,
+                    datasets.stream().filter(d -> d != null && d.task().name().equals(task)).toList()));
+        } else {
+            List<Integer> all = ints(root, "", key, dflt, min);
+            for (Task task : tasks) byTask.put(task.name(), all);
+            checkPools(all, key, datasets.stream().filter(d -> d != null).toList());
+        }
+        return Collections.unmodifiableMap(byTask);
+    }
+
     /** Each positive shot count must fit the demonstration pool of every dataset it is used with. */
     private void checkPools(List<Integer> shots, String key, List<Dataset> datasets) {
         for (int i = 0; i < shots.size(); i++) {
@@ -340,10 +387,9 @@ final class SpecReader {
             if (k <= 0) continue;
             List<String> short_ = new ArrayList<>();
             for (Dataset d : datasets) {
-                if (d == null) continue;
                 int pool = poolSize(d);
                 if (pool < 0) short_.add(d.id() + " (no demonstration pool)");
-                else if (pool < k) short_.add(d.id() + " (" + pool + ")");
+                else if (pool < k) short_.add(d.id() + " (" + d.demosFile().orElseThrow() + " holds " + pool + ")");
             }
             if (!short_.isEmpty()) {
                 problem(key + "[" + i + "]", k + " shots exceed the demonstration pool of " + String.join(", ", short_));
@@ -429,7 +475,7 @@ final class SpecReader {
         return new StudySpec.Training(epochs, lr, batch, schedule, warmup, wd, maxLength, template, ranks, zero, checkpointing);
     }
 
-    private StudySpec.Limits limits(JsonNode node) {
+    private StudySpec.Limits limits(JsonNode node, Map<String, Path> modelDirs) {
         StudySpec.Limits d = StudySpec.Limits.none();
         if (node == null || node.isNull()) return d;
         if (!node.isObject()) {
@@ -437,8 +483,32 @@ final class SpecReader {
             return d;
         }
         knownKeys(node, "limits.", LIMITS_KEYS);
+        JsonNode maxLength = node.get("max_length");
+        int context = maxLength != null && maxLength.isTextual() && maxLength.asText().equals(MODEL_CONTEXT)
+                ? modelContext(modelDirs, d.maxLength()) : intValue(node, "limits.", "max_length", d.maxLength(), 2);
         return new StudySpec.Limits(intValue(node, "limits.", "eval_records", 0, 0),
-                intValue(node, "limits.", "train_records", 0, 0), intValue(node, "limits.", "max_length", d.maxLength(), 2));
+                intValue(node, "limits.", "train_records", 0, 0), context);
+    }
+
+    /**
+     * {@code limits.max_length: model}: the smallest {@code max_position_embeddings} of the spec's
+     * models, read from their config.json, so no prompt is cut below what the model can read.
+     */
+    private int modelContext(Map<String, Path> modelDirs, int dflt) {
+        if (modelDirs.isEmpty()) {
+            problem("limits.max_length", "\"" + MODEL_CONTEXT + "\" reads the models' config.json, and no model folder is present; give a number");
+            return dflt;
+        }
+        int context = Integer.MAX_VALUE;
+        for (Path dir : modelDirs.values()) {
+            try {
+                context = Math.min(context, LlamaConfig.read(dir).maxPositions());
+            } catch (IOException e) {
+                problem("limits.max_length", "\"" + MODEL_CONTEXT + "\" needs the model's config: " + e.getMessage());
+                return dflt;
+            }
+        }
+        return context;
     }
 
     // ---- scalar and list readers: each reports a bad value at its path and returns the default ----
@@ -486,11 +556,15 @@ final class SpecReader {
      * required. Values below {@code min} are reported but kept, so later checks see true indices.
      */
     private List<Integer> ints(JsonNode root, String key, List<Integer> dflt, int min) {
-        List<Long> values = longs(root, key, dflt == null ? null : dflt.stream().map(Integer::longValue).toList());
+        return ints(root, "", key, dflt, min);
+    }
+
+    private List<Integer> ints(JsonNode root, String prefix, String key, List<Integer> dflt, int min) {
+        List<Long> values = longs(root, prefix, key, dflt == null ? null : dflt.stream().map(Integer::longValue).toList());
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             long v = values.get(i);
-            String at = root.path(key).isArray() ? key + "[" + i + "]" : key;
+            String at = prefix + (root.path(key).isArray() ? key + "[" + i + "]" : key);
             if (v < min) problem(at, "must be >= " + min + ", got " + v);
             if (v > Integer.MAX_VALUE) problem(at, "must be at most " + Integer.MAX_VALUE + ", got " + v);
             out.add((int) Math.min(v, Integer.MAX_VALUE));
@@ -499,22 +573,28 @@ final class SpecReader {
     }
 
     private List<Long> longs(JsonNode root, String key, List<Long> dflt) {
+        return longs(root, "", key, dflt);
+    }
+
+    private List<Long> longs(JsonNode root, String prefix, String key, List<Long> dflt) {
         JsonNode node = root.get(key);
+        String at = prefix + key;
         if (node == null || node.isNull()) {
-            if (dflt == null) problem(key, "missing");
+            if (dflt == null) problem(at, "missing");
             return dflt == null ? List.of() : dflt;
         }
         if (node.isIntegralNumber()) return List.of(node.asLong());
         if (!node.isArray()) {
-            problem(key, "must be a list of integers, got " + node);
+            problem(at, "must be a list of integers" + (prefix.isEmpty() && (key.endsWith("_shots")) ? " or a mapping of task to list" : "")
+                    + ", got " + node);
             return List.of();
         }
         List<Long> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
-            if (!item.isIntegralNumber()) problem(key + "[" + i + "]", "must be an integer, got " + item);
-            else if (!seen.add(item.asLong())) problem(key + "[" + i + "]", "repeated value " + item);
+            if (!item.isIntegralNumber()) problem(at + "[" + i + "]", "must be an integer, got " + item);
+            else if (!seen.add(item.asLong())) problem(at + "[" + i + "]", "repeated value " + item);
             else out.add(item.asLong());
         }
         return out;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.DType;
 import org.crossgen.train.LrSchedule;
@@ -26,11 +27,11 @@ import org.crossgen.train.Sharding;
  * @param adapters      the PEFT adapter of each model entry that has one
  * @param trainDatasets training dataset ids, e.g. {@code sentiment/amazon}
  * @param methods       the methods of the grid, in spec order
- * @param ficlShots     FTICL's k: demonstrations prepended to every training prompt (empty without fticl)
+ * @param ficlShots     FTICL's k per training task: demonstrations prepended to every training prompt (empty without fticl)
  * @param trainSizes    nominal training sizes (2000, 4000, 6000 in the paper)
  * @param seeds         training seeds
  * @param evalSets      evaluated test set ids (expanded from {@code all})
- * @param evalShots     demonstrations per evaluation prompt
+ * @param evalShots     demonstrations per evaluation prompt, per task of the evaluated sets (the paper's differ by task)
  * @param templates     prompt template ids evaluated
  * @param scoring       classification scoring mode
  * @param sampler       demonstration sampler of evaluation prompts
@@ -41,12 +42,13 @@ import org.crossgen.train.Sharding;
  * @param lora          LoRA settings, or null for full fine-tuning
  * @param training      optimisation settings
  * @param limits        size limits (for quick studies)
+ * @param promptCompat  crossgen's prompt rules, or the paper's exact BOS handling and training truncation
  */
 public record StudySpec(Path file, List<String> models, Map<String, Path> modelDirs, Map<String, Adapter> adapters, List<String> trainDatasets,
-                        List<Method> methods, List<Integer> ficlShots, List<Integer> trainSizes, List<Long> seeds,
-                        List<String> evalSets, List<Integer> evalShots, List<Integer> templates, ScoringMode scoring,
+                        List<Method> methods, Map<String, List<Integer>> ficlShots, List<Integer> trainSizes, List<Long> seeds,
+                        List<String> evalSets, Map<String, List<Integer>> evalShots, List<Integer> templates, ScoringMode scoring,
                         Sampler sampler, long evalSeed, int maxNewTokens, boolean stemmer, DType dtype, Lora lora,
-                        Training training, Limits limits) {
+                        Training training, Limits limits, PromptCompat promptCompat) {
     /**
      * A PEFT LoRA adapter applied to a base model of the spec ({@code models: [{model: M, adapter: DIR}]}).
      *
@@ -61,11 +63,11 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
         adapters = Map.copyOf(adapters);
         trainDatasets = List.copyOf(trainDatasets);
         methods = List.copyOf(methods);
-        ficlShots = List.copyOf(ficlShots);
+        ficlShots = ShotGrid.copyOf(ficlShots);
         trainSizes = List.copyOf(trainSizes);
         seeds = List.copyOf(seeds);
         evalSets = List.copyOf(evalSets);
-        evalShots = List.copyOf(evalShots);
+        evalShots = ShotGrid.copyOf(evalShots);
         templates = List.copyOf(templates);
     }
 
@@ -127,7 +129,8 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
      *
      * @param evalRecords  evaluate the first n records of each test set (0 = all)
      * @param trainRecords train on the first n records of the training file (0 = all)
-     * @param maxLength    evaluation token budget (prompt + generation); longer prompts are truncated
+     * @param maxLength    evaluation token budget (prompt + generation); longer prompts are truncated. In a spec,
+     *                     a number or {@code model} (the models' {@code max_position_embeddings}); 1024 when left out
      */
     public record Limits(int evalRecords, int trainRecords, int maxLength) {
         public static Limits none() {
@@ -147,6 +150,15 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
      * @throws StudySpecException listing every problem found
      */
     public static StudySpec read(Path file, TaskRegistry registry, ModelLocator locator) {
-        return new SpecReader(file, registry, locator).read();
+        return new SpecReader(file, registry, locator, false).read();
+    }
+
+    /**
+     * As {@link #read(Path, TaskRegistry, ModelLocator)}, for a plan made before the models are
+     * on this machine: a model folder that does not exist is left out of {@link #modelDirs}
+     * instead of being an error ({@link StudyPlan#absentModels()} lists it).
+     */
+    public static StudySpec readForPlan(Path file, TaskRegistry registry, ModelLocator locator) {
+        return new SpecReader(file, registry, locator, true).read();
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.crossgen.files.ContentHash;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.tensor.DType;
 
 /**
@@ -20,9 +21,16 @@ import org.crossgen.tensor.DType;
  * @param lora          LoRA settings, or null for full fine-tuning
  * @param trainRecords  train on the first n records of the file (0 = all)
  * @param dtype         compute dtype
+ * @param promptCompat  how training text is fitted to the max length (crossgen's or the paper's)
  */
 public record TrainingJob(BaseModel base, String trainDataset, Method method, int trainShots, int trainSize, long seed,
-                          StudySpec.Training training, StudySpec.Lora lora, int trainRecords, DType dtype) {
+                          StudySpec.Training training, StudySpec.Lora lora, int trainRecords, DType dtype, PromptCompat promptCompat) {
+    /** With crossgen's prompt rules. */
+    public TrainingJob(BaseModel base, String trainDataset, Method method, int trainShots, int trainSize, long seed,
+                       StudySpec.Training training, StudySpec.Lora lora, int trainRecords, DType dtype) {
+        this(base, trainDataset, method, trainShots, trainSize, seed, training, lora, trainRecords, dtype, PromptCompat.CROSSGEN);
+    }
+
     public TrainingJob {
         if (!method.fineTuned()) throw new IllegalArgumentException("a training job's method is ft or fticl, got " + method.id());
         if ((method == Method.FT) != (trainShots == 0)) {
@@ -51,6 +59,8 @@ public record TrainingJob(BaseModel base, String trainDataset, Method method, in
             parts.addAll(List.of("lora", Integer.toString(lora.r()), Double.toString(lora.alpha()),
                     Double.toString(lora.dropout()), String.join(",", lora.targets())));
         }
+        // hashed only when not the default, so every key made before the setting existed stays the same
+        if (promptCompat != PromptCompat.CROSSGEN) parts.add("prompt-compat=" + promptCompat.id());
         return ContentHash.sha256(parts.toArray(String[]::new));
     }
 

@@ -10,6 +10,7 @@ import org.crossgen.dist.Collectives;
 import org.crossgen.files.FileTrees;
 import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.model.llama.LlamaModel;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.text.Tokenizer;
@@ -44,11 +45,17 @@ public final class FineTuning {
      *
      * @param baseModel     base model folder (config.json, safetensors, tokenizer.json)
      * @param baseModelName recorded in the run card and as PEFT's {@code base_model_name_or_path}
-     * @param dataset       the training dataset; {@code size, template, shots, sampler, dataSeed, limit}
+     * @param dataset       the training dataset; {@code size, template, shots, sampler, dataSeed, limit, promptCompat}
      *                      are {@link TrainingData#of}'s
      */
     public record Job(Path baseModel, String baseModelName, Dataset dataset, int size, int template, int shots, Sampler sampler,
-                      long dataSeed, int limit, TrainConfig config) {}
+                      long dataSeed, int limit, TrainConfig config, PromptCompat promptCompat) {
+        /** With crossgen's fitting of training text. */
+        public Job(Path baseModel, String baseModelName, Dataset dataset, int size, int template, int shots, Sampler sampler,
+                   long dataSeed, int limit, TrainConfig config) {
+            this(baseModel, baseModelName, dataset, size, template, shots, sampler, dataSeed, limit, config, PromptCompat.CROSSGEN);
+        }
+    }
 
     /**
      * @param result    the training result ({@code output}: the published folder)
@@ -86,11 +93,11 @@ public final class FineTuning {
         try (Tokenizer tokenizer = Tokenizer.load(base);
              LlamaModel model = LlamaModel.load(base, config.precision().weights, device)) {
             TrainingData data = TrainingData.of(job.dataset(), job.size(), job.template(), job.shots(), job.sampler(), job.dataSeed(),
-                    job.limit(), config.maxLength(), tokenizer);
+                    job.limit(), config.maxLength(), tokenizer, job.promptCompat());
             TrainResult result;
             SftRun run = new SftRun(model, data.examples(), config, work);
             try (run) {
-                run.baseModelName(job.baseModelName()).listener(listener).collectives(group);
+                run.baseModelName(job.baseModelName()).fitting(data.fitting()).listener(listener).collectives(group);
                 if (resume) run.resume();
                 else run.setUp();
                 result = run.train();

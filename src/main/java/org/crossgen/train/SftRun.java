@@ -89,6 +89,7 @@ public final class SftRun implements AutoCloseable {
     private final Path out;                // null: no files (benchmarking)
     private TrainingListener listener = TrainingListener.NONE;
     private String baseModelName = "";
+    private Map<String, Object> fitting = Map.of();
     private Collectives group;
 
     // built by setUp()
@@ -131,6 +132,12 @@ public final class SftRun implements AutoCloseable {
     /** Recorded as PEFT's {@code base_model_name_or_path} and in the run card. */
     public SftRun baseModelName(String name) {
         this.baseModelName = name;
+        return this;
+    }
+
+    /** What fitting the examples to the max length did ({@link TrainingData#fitting}), for the run card. */
+    public SftRun fitting(Map<String, Object> counts) {
+        this.fitting = Map.copyOf(counts);
         return this;
     }
 
@@ -510,6 +517,7 @@ public final class SftRun implements AutoCloseable {
         card.put("seed", config.seed());
         card.put("examples", examples.size());
         card.put("data_sha256", dataHash);
+        if (!fitting.isEmpty()) card.set("fitting", JSON.valueToTree(new java.util.TreeMap<>(fitting)));
         card.put("total_steps", totalSteps);
         card.put("resumed_from_step", resumedFrom);
         card.put("final_loss", r.finalLoss());

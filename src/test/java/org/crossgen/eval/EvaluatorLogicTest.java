@@ -11,6 +11,7 @@ import org.crossgen.data.Example;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.infer.LogLikelihood;
 import org.crossgen.infer.Request;
+import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,32 @@ class EvaluatorLogicTest {
     }
 
     @Test
+    void theSummaryCountsWhatFittingDidToThePrompts() {
+        lm.generation(i -> "x");
+        // 2-shot xsum in 400 tokens: demonstrations go first, then the article is cut
+        EvalResult r = new Evaluator(lm, PAPER, 8).run("fake", spec("summary/xsum", 2, ScoringMode.FIRST_TOKEN, 6, 400), n -> {});
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fitting = (Map<String, Object>) r.summary().get("fitting");
+        assertEquals(List.of("prompts", "truncated", "lost_demonstrations", "dropped_demonstrations", "input_cut", "input_tokens_cut"),
+                List.copyOf(fitting.keySet()));
+        assertEquals(6, fitting.get("prompts"));
+        long truncated = r.records().stream().filter(RecordResult::truncated).count();
+        assertTrue(truncated > 0, "2-shot xsum does not fit 340 tokens");
+        assertEquals((int) truncated, fitting.get("truncated"));
+        int lost = (int) fitting.get("lost_demonstrations");
+        long dropped = (long) fitting.get("dropped_demonstrations");
+        assertTrue(lost >= 1 && dropped >= lost && dropped <= 2L * lost, fitting::toString);
+        int cut = (int) fitting.get("input_cut");
+        long tokensCut = (long) fitting.get("input_tokens_cut");
+        assertTrue(cut == 0 ? tokensCut == 0 : tokensCut >= cut, fitting::toString);
+
+        lm.firstToken(q -> new float[] {0f, 1f});
+        EvalResult roomy = new Evaluator(lm, PAPER, 8).run("fake", spec("sentiment/yelp", 2, ScoringMode.FIRST_TOKEN, 4, 4096), n -> {});
+        assertEquals(Map.of("prompts", 4, "truncated", 0, "lost_demonstrations", 0, "dropped_demonstrations", 0L, "input_cut", 0,
+                "input_tokens_cut", 0L), roomy.summary().get("fitting"));
+    }
+
+    @Test
     void theSummaryNamesModelDatasetSettingsAndDtype() {
         lm.firstToken(q -> new float[] {1f, 0f});
         EvalResult r = new Evaluator(lm, PAPER, 8).run("my-model", spec("sentiment/yelp", 1, ScoringMode.FIRST_TOKEN, 3, 1024), n -> {});
@@ -139,5 +166,29 @@ class EvaluatorLogicTest {
         assertEquals(List.of("my-model", "sentiment/yelp", "sentiment", 1, "paper", "first-token", "bfloat16", 3),
                 List.of(s.get("model"), s.get("dataset"), s.get("task"), s.get("shots"), s.get("sampler"), s.get("scoring"),
                         s.get("dtype"), s.get("n")));
+    }
+
+    /** --prompt-compat paper: "<s> " text before zero-shot prompts; no BOS token for classification, one for generation. */
+    @Test
+    void thePapersBosHandling() {
+        lm.firstToken(q -> new float[] {0f, 1f});
+        lm.generation(i -> "x");
+        record Seen(String start, boolean bos) {}
+        java.util.function.Function<EvalSpec, List<Seen>> run = spec -> {
+            lm.requests.clear();
+            new Evaluator(lm, PAPER, 8).run("fake", spec, n -> {});
+            return lm.requests.stream().map(q -> q instanceof Request.Generate g ? new Seen(g.context().substring(0, 6), g.addBos())
+                    : new Seen(((Request.FirstTokenChoice) q).context().substring(0, 6), ((Request.FirstTokenChoice) q).addBos())).distinct().toList();
+        };
+        PromptCompat paper = PromptCompat.PAPER;
+        assertEquals(List.of(new Seen("<s> ##", false)), run.apply(new EvalSpec("sentiment/yelp", 0, 0, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("### In", false)), run.apply(new EvalSpec("sentiment/yelp", 0, 2, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("<s> ##", true)), run.apply(new EvalSpec("summary/xsum", 0, 0, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("### In", true)), run.apply(new EvalSpec("summary/xsum", 0, 1, Sampler.FIRST_K, 1, ScoringMode.FIRST_TOKEN, 3, 60, 4096, false, paper)));
+        assertEquals(List.of(new Seen("### In", true)), run.apply(spec("sentiment/yelp", 0, ScoringMode.FIRST_TOKEN, 3, 4096)));
+        // the literal <s> is the tokenizer's BOS token: a zero-shot classification prompt starts with exactly one BOS
+        long[] ids = lm.tokenizer().encode(PromptCompat.PAPER_ZERO_SHOT_PREFIX + "### Input:", false);
+        assertEquals(lm.tokenizer().bosId(), ids[0]);
+        assertTrue(java.util.Arrays.stream(ids).skip(1).noneMatch(id -> id == lm.tokenizer().bosId()));
     }
 }

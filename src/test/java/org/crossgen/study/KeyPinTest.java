@@ -1,6 +1,7 @@
 package org.crossgen.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -93,5 +94,15 @@ class KeyPinTest {
         String zero = plan(DEFAULTS + "training: {ranks_per_job: 2, zero: 2}\n").jobs().get(0).key();
         assertEquals(3, java.util.Set.of(defaults, two, zero).size(), "1 rank, 2 ranks and 2 ranks with ZeRO-2 have distinct keys");
         assertEquals("0326e40b", two.substring(0, 8));   // pinned when the setting was added
+    }
+
+    /** A setting added later is hashed only when it is not its default: prompt_compat: paper makes new keys, crossgen the pinned ones. */
+    @Test
+    void promptCompatChangesKeysOnlyWhenNotTheDefault() throws Exception {
+        StudyPlan plain = plan(DEFAULTS), crossgen = plan(DEFAULTS + "prompt_compat: crossgen\n"), paper = plan(DEFAULTS + "prompt_compat: paper\n");
+        assertEquals(cellKeys(plain), cellKeys(crossgen));
+        assertEquals(plain.jobs().get(0).key(), crossgen.jobs().get(0).key());
+        for (int i = 0; i < plain.cells().size(); i++) assertNotEquals(plain.cells().get(i).key(), paper.cells().get(i).key());
+        assertNotEquals(plain.jobs().get(0).key(), paper.jobs().get(0).key());
     }
 }

@@ -154,6 +154,28 @@ class ResultStoreTest {
     }
 
     @Test
+    void rowsCarryTheFittingCountsOfTheEvaluationSummary() throws Exception {
+        StudyPlan plan = StudyFixtures.plan(1);
+        EvalCell c = plan.cells().get(0);
+        var result = StudyFixtures.result(c);
+        result.summary().put("fitting", Map.of("prompts", 3, "truncated", 2, "lost_demonstrations", 1, "dropped_demonstrations", 2,
+                "input_cut", 1, "input_tokens_cut", 40));
+        try (ResultStore s = ResultStore.open(tmp)) {
+            s.register(plan);
+            assertEquals(Optional.of(c.key()), s.claimNextCell("h:1", c.modelKey(), LEASE));
+            assertTrue(s.completeCell(c.key(), "h:1", result, 0.5));
+            ResultRow r = s.rows().get(0);
+            assertEquals(2, r.truncated());
+            assertEquals(1, r.lostDemonstrations());
+            assertTrue(r.lostDemonstrationsOften(), "1 of 3 records is more than 1%");
+            Path csv = tmp.resolve("rows.csv");
+            s.exportCsv(csv);
+            assertTrue(Files.readAllLines(csv).get(0).endsWith(",n,truncated,lost_demonstrations"));
+            assertTrue(Files.readAllLines(csv).get(1).endsWith(",3,2,1"), Files.readAllLines(csv)::toString);
+        }
+    }
+
+    @Test
     void rowsAndExportsCarryMetricsIntervalsAndPredictions() throws Exception {
         StudyPlan plan = StudyFixtures.plan(2);
         try (ResultStore s = ResultStore.open(tmp)) {
@@ -176,9 +198,9 @@ class ResultStoreTest {
             s.exportJson(json);
             List<String> lines = Files.readAllLines(csv);
             assertEquals("base_model,method,train_dataset,train_size,train_shots,seed,eval_dataset,eval_task,template,shots,"
-                    + "metric,value,ci_lower,ci_upper,n", lines.get(0));
+                    + "metric,value,ci_lower,ci_upper,n,truncated,lost_demonstrations", lines.get(0));
             assertEquals("m,base,,0,0,0,sentiment/yelp,sentiment,0,0,accuracy," + acc + "," + acc / 2 + ","
-                    + Math.min(1, acc + 0.1) + ",3", lines.get(1));
+                    + Math.min(1, acc + 0.1) + ",3,0,0", lines.get(1));
             JsonNode j = new ObjectMapper().readTree(json.toFile());
             assertEquals(2, j.size());
             assertEquals(acc, j.get(0).get("value").asDouble());

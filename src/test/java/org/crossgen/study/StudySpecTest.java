@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
@@ -39,7 +40,9 @@ class StudySpecTest {
         StudySpec s = StudySpec.read(f, REGISTRY, ModelLocator.NONE);
         assertEquals(List.of("tiny"), s.models());
         assertEquals(tmp.resolve("tiny").toAbsolutePath(), s.modelDirs().get("tiny"));
-        assertEquals(List.of(2), s.ficlShots());
+        assertEquals(Map.of("sentiment", List.of(2)), s.ficlShots());
+        assertEquals(List.of("sentiment", "summary"), List.copyOf(s.evalShots().keySet()));
+        assertEquals(List.of(0, 4), s.evalShots().get("summary"));
         assertEquals(List.of(2000), s.trainSizes());
         assertEquals(List.of(1L), s.seeds());
         assertEquals(List.of(0, 1), s.templates());
@@ -188,7 +191,7 @@ class StudySpecTest {
                 at + "train_sizes[1]: sentiment/amazon has no training file of size 3000, sizes: [2000, 4000, 6000]",
                 at + "fticl_shots: missing; methods has fticl, so give its k (demonstrations per training prompt)",
                 at + "eval_shots[0]: must be >= 0, got -1",
-                at + "eval_shots[1]: 5 shots exceed the demonstration pool of inference/snli (no demonstration pool), question/tweetqa (4)",
+                at + "eval_shots[1]: 5 shots exceed the demonstration pool of inference/snli (no demonstration pool), question/tweetqa (question/few_shot/tweetqa_few_shot.json holds 4)",
                 at + "templates[1]: task sentiment has templates 0..1, got 2",
                 at + "templates[1]: task inference has templates 0..1, got 2",
                 at + "templates[1]: task question has templates 0..1, got 2",
@@ -217,7 +220,7 @@ class StudySpecTest {
                 """);
         StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(f, REGISTRY, ModelLocator.NONE));
         assertEquals(List.of(f + ": fticl_shots[0]: must be >= 1, got 0",
-                f + ": fticl_shots[1]: 5 shots exceed the demonstration pool of summary/xsum (4)",
+                f + ": fticl_shots[1]: 5 shots exceed the demonstration pool of summary/xsum (summary/few_shot/xsum_few_shot.json holds 4)",
                 f + ": seeds[1]: repeated value 1"), e.problems());
 
         Path g = StudyFixtures.writeSpec(tmp, "g.yaml", "models: [tiny]\nmethods: [base]\nfticl_shots: 1\n");
@@ -241,5 +244,46 @@ class StudySpecTest {
         Path missing = tmp.resolve("missing.yaml");
         e = assertThrows(StudySpecException.class, () -> StudySpec.read(missing, REGISTRY, ModelLocator.NONE));
         assertEquals(List.of(missing + ": study spec not found"), e.problems());
+    }
+
+    @Test
+    void shotsCanBeGivenPerTask() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", """
+                models: [tiny]
+                train_datasets: [summary/xsum, sentiment/amazon]
+                methods: [ft, fticl]
+                fticl_shots: {summary: [1, 2], sentiment: [2, 4]}
+                eval_sets: [sentiment/yelp, summary/cnn]
+                eval_shots: {summary: [4, 2, 1, 0], sentiment: [2, 4, 6, 0], inference: [3]}
+                """);
+        StudySpec s = StudySpec.read(f, REGISTRY, ModelLocator.NONE);
+        assertEquals(Map.of("summary", List.of(1, 2), "sentiment", List.of(2, 4)), s.ficlShots());
+        assertEquals(Map.of("sentiment", List.of(2, 4, 6, 0), "summary", List.of(4, 2, 1, 0)), s.evalShots());
+        StudyPlan plan = new Planner(REGISTRY, ModelIdentity.inMemory()).plan(s);
+        assertEquals(List.of("ft summary/xsum n=2000 seed=1", "fticl1 summary/xsum n=2000 seed=1", "fticl2 summary/xsum n=2000 seed=1",
+                "ft sentiment/amazon n=2000 seed=1", "fticl2 sentiment/amazon n=2000 seed=1", "fticl4 sentiment/amazon n=2000 seed=1"),
+                plan.jobs().stream().map(TrainingJob::label).toList());
+        assertEquals(6 * 2 * (4 + 4), plan.cells().size()); // 6 models x 2 templates x (4 yelp + 4 cnn shot counts)
+    }
+
+    @Test
+    void aTaskWithoutShotsAndAShotCountBeyondItsPoolAreNamed() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", """
+                models: [tiny]
+                train_datasets: [summary/xsum]
+                methods: [fticl]
+                fticl_shots: {summary: [5], topics: [1]}
+                eval_sets: [sentiment/yelp, question/tweetqa]
+                eval_shots: {question: [0, 6]}
+                """);
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(f, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(
+                f + ": fticl_shots.topics: unknown task, known: [summary, question, sentiment, inference, detection]",
+                f + ": fticl_shots.summary[0]: 5 shots exceed the demonstration pool of summary/xsum (summary/few_shot/xsum_few_shot.json holds 4)",
+                f + ": eval_shots: no entry for task sentiment (tasks of the study: [sentiment, question])",
+                f + ": eval_shots.question[1]: 6 shots exceed the demonstration pool of question/tweetqa (question/few_shot/tweetqa_few_shot.json holds 4)"),
+                e.problems());
     }
 }
