@@ -63,7 +63,7 @@ public final class Planner {
             for (int template : spec.templates()) {
                 for (int shots : spec.evalShots()) {
                     EvalSpec eval = new EvalSpec(evalSet, template, shots, spec.sampler(), spec.evalSeed(), spec.scoring(),
-                            spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer());
+                            spec.limits().evalRecords(d.task()), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer());
                     out.add(new EvalCell(base, job, d.task(), eval, spec.dtype()));
                 }
             }

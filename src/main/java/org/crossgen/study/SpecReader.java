@@ -43,7 +43,7 @@ final class SpecReader {
     static final List<String> LORA_KEYS = List.of("r", "alpha", "dropout", "targets");
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
             "weight_decay", "max_length", "template");
-    static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
+    static final List<String> LIMITS_KEYS = List.of("eval_records", "classification_eval_records", "train_records", "max_length");
 
     /** A key given twice is an error: YAML keeps the last value, so a trailing "methods: [base]" would drop all training. */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -354,7 +354,8 @@ final class SpecReader {
             return d;
         }
         knownKeys(node, "limits.", LIMITS_KEYS);
-        return new StudySpec.Limits(intValue(node, "limits.", "eval_records", 0, 0),
+        int evalRecords = intValue(node, "limits.", "eval_records", 0, 0);
+        return new StudySpec.Limits(evalRecords, intValue(node, "limits.", "classification_eval_records", evalRecords, 0),
                 intValue(node, "limits.", "train_records", 0, 0), intValue(node, "limits.", "max_length", d.maxLength(), 2));
     }
 
