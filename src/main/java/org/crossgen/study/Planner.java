@@ -89,7 +89,7 @@ public final class Planner {
             for (int template : spec.templates()) {
                 for (int shots : ShotGrid.of(spec.evalShots(), d.task().name())) {
                     EvalSpec eval = new EvalSpec(evalSet, template, shots, spec.sampler(), spec.evalSeed(), spec.scoring(),
-                            spec.limits().evalRecords(), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer(), spec.promptCompat());
+                            spec.limits().evalRecords(d.task()), spec.maxNewTokens(), spec.limits().maxLength(), spec.stemmer(), spec.promptCompat());
                     out.add(new EvalCell(base, job, d.task(), eval, spec.dtype()));
                 }
             }

@@ -48,7 +48,7 @@ final class SpecReader {
     static final List<String> LORA_KEYS = List.of("r", "alpha", "dropout", "targets");
     static final List<String> TRAINING_KEYS = List.of("epochs", "lr", "batch_size", "schedule", "warmup_ratio",
             "weight_decay", "max_length", "template", "gpus_per_job", "ranks_per_job", "zero", "activation_checkpointing");
-    static final List<String> LIMITS_KEYS = List.of("eval_records", "train_records", "max_length");
+    static final List<String> LIMITS_KEYS = List.of("eval_records", "classification_eval_records", "train_records", "max_length");
     /** {@code limits.max_length: model}: the models' own context ({@code max_position_embeddings}). */
     static final String MODEL_CONTEXT = "model";
 
@@ -486,7 +486,8 @@ final class SpecReader {
         JsonNode maxLength = node.get("max_length");
         int context = maxLength != null && maxLength.isTextual() && maxLength.asText().equals(MODEL_CONTEXT)
                 ? modelContext(modelDirs, d.maxLength()) : intValue(node, "limits.", "max_length", d.maxLength(), 2);
-        return new StudySpec.Limits(intValue(node, "limits.", "eval_records", 0, 0),
+        int evalRecords = intValue(node, "limits.", "eval_records", 0, 0);
+        return new StudySpec.Limits(evalRecords, intValue(node, "limits.", "classification_eval_records", evalRecords, 0),
                 intValue(node, "limits.", "train_records", 0, 0), context);
     }
 

@@ -3,6 +3,7 @@ package org.crossgen.study;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.crossgen.data.Task;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.ScoringMode;
 import org.crossgen.prompt.PromptCompat;
@@ -127,14 +128,28 @@ public record StudySpec(Path file, List<String> models, Map<String, Path> modelD
     /**
      * Size limits, for quick studies.
      *
-     * @param evalRecords  evaluate the first n records of each test set (0 = all)
-     * @param trainRecords train on the first n records of the training file (0 = all)
-     * @param maxLength    evaluation token budget (prompt + generation); longer prompts are truncated. In a spec,
-     *                     a number or {@code model} (the models' {@code max_position_embeddings}); 1024 when left out
+     * @param evalRecords               evaluate the first n records of each generation test set (0 = all)
+     * @param classificationEvalRecords evaluate the first n records of each classification test set (0 = all):
+     *                                  scoring a label is one forward pass where generating is up to
+     *                                  max_new_tokens of them, and a right/wrong record carries less
+     *                                  information than a ROUGE score, so classification can afford more
+     * @param trainRecords              train on the first n records of the training file (0 = all)
+     * @param maxLength                 evaluation token budget (prompt + generation); longer prompts are truncated. In a spec,
+     *                                  a number or {@code model} (the models' {@code max_position_embeddings}); 1024 when left out
      */
-    public record Limits(int evalRecords, int trainRecords, int maxLength) {
+    public record Limits(int evalRecords, int classificationEvalRecords, int trainRecords, int maxLength) {
+        /** The same record limit for every test set. */
+        public Limits(int evalRecords, int trainRecords, int maxLength) {
+            this(evalRecords, evalRecords, trainRecords, maxLength);
+        }
+
         public static Limits none() {
             return new Limits(0, 0, 1024);
+        }
+
+        /** The record limit of a test set of a task of this kind (0 = all). */
+        public int evalRecords(Task task) {
+            return task.isClassification() ? classificationEvalRecords : evalRecords;
         }
     }
 

@@ -55,6 +55,26 @@ class PlannerTest {
     }
 
     @Test
+    void classificationTestSetsTakeTheirOwnRecordLimit() throws Exception {
+        StudyPlan p = plan("""
+                models: [tiny]
+                methods: [base]
+                eval_sets: [sentiment/yelp, summary/xsum, detection/qqp]
+                templates: [0]
+                limits: {eval_records: 5, classification_eval_records: 20}
+                """);
+        assertEquals(List.of("sentiment/yelp=20", "summary/xsum=5", "detection/qqp=20"),
+                p.cells().stream().map(c -> c.eval().dataset() + "=" + c.eval().limit()).toList());
+    }
+
+    @Test
+    void oneRecordLimitCoversEveryTestSetByDefault() throws Exception {
+        StudyPlan p = plan("models: [tiny]\nmethods: [base]\neval_sets: [sentiment/yelp, summary/xsum]\ntemplates: [0]\n"
+                + "limits: {eval_records: 7}\n");
+        assertEquals(List.of(7, 7), p.cells().stream().map(c -> c.eval().limit()).toList());
+    }
+
+    @Test
     void keysAreTheSameOnEveryRunAndForACopiedModel() throws Exception {
         String yaml = "models: [tiny]\ntrain_datasets: [sentiment/amazon]\nmethods: [base, ft]\neval_sets: [sentiment/yelp]\n";
         StudyPlan a = plan(yaml), b = plan(yaml);

@@ -81,6 +81,22 @@ class StudySpecTest {
     }
 
     @Test
+    void classificationEvalRecordsDefaultsToEvalRecordsAndIsChecked() throws Exception {
+        StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
+        Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: tiny\nmethods: [base]\neval_sets: [sentiment/yelp]\n"
+                + "limits: {eval_records: 5, classification_eval_records: 40}\n");
+        StudySpec.Limits limits = StudySpec.read(f, REGISTRY, ModelLocator.NONE).limits();
+        assertEquals(new StudySpec.Limits(5, 40, 0, 1024), limits);
+        assertEquals(40, limits.evalRecords(REGISTRY.dataset("sentiment/yelp").task()));
+        assertEquals(5, limits.evalRecords(REGISTRY.dataset("summary/xsum").task()));
+
+        Path bad = StudyFixtures.writeSpec(tmp, "bad.yaml", "models: tiny\nmethods: [base]\neval_sets: [sentiment/yelp]\n"
+                + "limits: {classification_eval_records: -1}\n");
+        StudySpecException e = assertThrows(StudySpecException.class, () -> StudySpec.read(bad, REGISTRY, ModelLocator.NONE));
+        assertEquals(List.of(bad + ": limits.classification_eval_records: must be >= 0, got -1"), e.problems());
+    }
+
+    @Test
     void fullFineTuningWhenLoraIsAbsent() throws Exception {
         StudyFixtures.fakeModel(tmp.resolve("tiny"), "{}");
         Path f = StudyFixtures.writeSpec(tmp, "s.yaml", "models: tiny\nmethods: [base]\neval_sets: [sentiment/yelp]\n");
