@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.function.Function;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.study.Method;
+import org.crossgen.tensor.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,11 +67,16 @@ public final class CrossgenCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /** {@code --version}: what {@link Provenance} records with every result, and where this build can run. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = CrossgenCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"crossgen " + (v == null ? "dev" : v)};
+            Provenance.Build b = Provenance.build();
+            boolean gpuBuild = System.getProperty("org.bytedeco.javacpp.platform.extension", "").contains("gpu");
+            return new String[] {"crossgen " + b.version() + " (git " + b.gitCommit() + ")",
+                    "libtorch " + b.libtorch() + " (org.bytedeco:pytorch " + b.pytorchArtifact() + ", " + (gpuBuild ? "CUDA" : "CPU") + " build)",
+                    "devices: " + (gpuBuild ? "cpu, cuda[:N] (docs/gpu.md)" : "cpu (CROSSGEN_CUDA=1 builds the CUDA one, docs/gpu.md)"),
+                    "dtypes: float32 (default), bfloat16, float16"};
         }
     }
 }

@@ -16,6 +16,7 @@ import org.crossgen.prompt.DemonstrationSampler;
 import org.crossgen.prompt.PromptBuilder;
 import org.crossgen.prompt.PromptTemplate;
 import org.crossgen.prompt.PromptTruncator;
+import org.crossgen.tensor.Provenance;
 
 /**
  * Evaluates one model on one test set under one prompt setting: builds the prompts, fits them to
@@ -69,6 +70,7 @@ public final class Evaluator {
         summary.put("max_length", spec.maxLength());
         summary.put("stemmer", spec.stemmer());
         summary.put("dtype", lm.dtype());
+        summary.put(Provenance.FIELD, Provenance.of(lm.device(), lm.dtype()).toMap());
         summary.put("n", records.size());
         summary.put("truncated", records.stream().filter(RecordResult::truncated).count());
         summary.put("unlabelled", records.stream().filter(r -> r.reference().equals(Task.UNLABELLED)).count());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.crossgen.testing.TinyModels;
+import org.crossgen.tensor.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,10 @@ class StudyCommandTest {
         assertTrue(run.out().contains("cells done 2/2"), run.out());
         assertTrue(run.err().contains("evaluation [##############################] 2/2 100%"), run.err());
         assertFalse(run.err().contains("\r"), "stderr is not a terminal: plain lines, no redraws");
+        String madeWith = Provenance.of("cpu", "float32").line() + ": 2 evaluation cells";
+        assertEquals(madeWith, new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("provenance").get(0).asText());
+        assertTrue(Files.readString(dir.resolve("report/report.md")).strip().endsWith("Made with: " + madeWith + "."),
+                "the report's last line says which crossgen, libtorch, device and dtype made it");
 
         CliRun again = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--brief");
         assertTrue(again.out().contains("evaluation cells: 2 (2 done)"), again.out());
