@@ -50,10 +50,9 @@ public final class SftJobTrainer implements Trainer {
     static TrainConfig config(TrainingJob job, int examples) {
         StudySpec.Training t = job.training();
         int micro = t.batchSize() % 4 == 0 ? 4 : t.batchSize() % 2 == 0 ? 2 : 1;
-        long steps = (long) Math.ceil(examples / (double) t.batchSize()) * t.epochs();
         StudySpec.Lora l = job.lora();
         return TrainConfig.builder().epochs(t.epochs()).learningRate(t.lr()).schedule(t.schedule())
-                .warmupSteps(Math.round(t.warmupRatio() * steps)).weightDecay(t.weightDecay())
+                .warmupSteps(TrainConfig.warmupSteps(t.warmupRatio(), examples, t.batchSize(), t.epochs())).weightDecay(t.weightDecay())
                 .microBatchSize(micro).gradientAccumulation(t.batchSize() / micro).maxLength(t.maxLength())
                 .precision(Precision.forDType("dtype", job.dtype())).seed(job.seed())
                 .checkpointEvery(50).lora(l == null ? null : new LoraConfig(l.r(), l.alpha(), l.dropout(), l.targets()))

@@ -224,7 +224,7 @@ public final class SlurmSubmitter {
         }
         s.append("set -euo pipefail\n");
         if (worker.device().startsWith("cuda")) s.append("export CROSSGEN_CUDA=1\n");
-        s.append("exec ").append(quote(worker.launcher())).append(" study run-cell ").append(quote(spec)).append(" --dir ")
+        s.append("exec ").append(quote(worker.launcher())).append(" study run-cell ").append(quote(spec)).append(" --out ")
                 .append(quote(dir)).append(" --phase ").append(phase.cliName).append(" --index \"$SLURM_ARRAY_TASK_ID\" --keys ")
                 .append(quote(keysFile)).append(" --device ").append(quote(worker.device())).append(" --batch-size ")
                 .append(worker.batchSize()).append(" --lease-minutes ").append(worker.leaseMinutes());

@@ -50,7 +50,7 @@ class StudyScaleOutCommandsTest {
         assertTrue(run.out().contains("#SBATCH --array=0-2%2\n"), run.out());
         assertTrue(run.out().contains("#SBATCH --gpus-per-task=1\n"), run.out());
         assertTrue(run.out().contains("export CROSSGEN_CUDA=1\n"), run.out());
-        assertTrue(run.out().contains("/crossgen study run-cell " + spec + " --dir " + dir + " --phase eval"), run.out());
+        assertTrue(run.out().contains("/crossgen study run-cell " + spec + " --out " + dir + " --phase eval"), run.out());
         assertFalse(run.out().contains("dependency"), "no training, no dependency:\n" + run.out());
         assertFalse(Files.exists(dir), "a dry run created the study folder");
     }
