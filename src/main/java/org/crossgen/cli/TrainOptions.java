@@ -28,8 +28,9 @@ final class TrainOptions {
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).") double weightDecay;
     @Option(names = "--batch-size", defaultValue = "16", description = "Effective batch: examples per optimizer step (default: ${DEFAULT-VALUE}).")
     int batch;
-    @Option(names = "--micro-batch-size", defaultValue = "4",
-            description = "Examples per forward pass; gradient accumulation = batch / micro-batch (default: ${DEFAULT-VALUE}).") int micro;
+    // no defaultValue: picocli would apply it after the hidden --micro-batch set the field
+    @Option(names = "--micro-batch-size", description = "Examples per forward pass; gradient accumulation = batch / micro-batch "
+            + "(default: ${DEFAULT-VALUE}).") int micro = 4;
     @Option(names = "--max-length", defaultValue = "1024", description = "Tokens per example (prompts are fitted to it; default: ${DEFAULT-VALUE}).")
     int maxLength;
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
