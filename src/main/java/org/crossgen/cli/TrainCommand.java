@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
                 "The output folder is a Hugging Face checkpoint (or a PEFT adapter with --lora) plus run_card.json,",
                 "metrics.jsonl, loss.png and checkpoints/ (for --resume). --nproc N trains on N data-parallel ranks;",
                 "under torchrun or srun the ranks come from RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS (docs/gpu.md).",
-                "--dry-run prints the memory plan from config.json alone."})
+                "--dry-run prints the memory plan from config.json alone. --dtype float32|bfloat16 is a study spec's spelling of",
+                "--precision fp32|bf16 (docs/cli.md)."})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
     @Spec CommandSpec spec;
