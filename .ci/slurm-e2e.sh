@@ -80,8 +80,8 @@ SPEC=$W/study.yaml
 echo "slurm-e2e: spec $W/study.yaml:"; cat "$W/study.yaml"
 if part clean || part kill; then
   t0=$SECONDS
-  ./crossgen study run "$SPEC" --dir "$W/local" > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
-  ./crossgen study export "$W/local" --csv "$W/local.csv" >/dev/null
+  ./crossgen study run "$SPEC" --out "$W/local" > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
+  ./crossgen study export "$W/local" --csv-file "$W/local.csv" >/dev/null
   CELLS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM cells WHERE in_plan = 1")))
   JOBS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM training_jobs WHERE in_plan = 1")))
   echo "slurm-e2e: local reference run: $JOBS training job(s), $CELLS cell(s) in $((SECONDS - t0)) s"
@@ -118,7 +118,7 @@ check_study() {
     [ "$(echo "$finishes" | grep -c .)" = $((CELLS + JOBS)) -a -z "$dup" ]
   check "$name: claims in the task logs = attempts in study.db = $want_attempts (logs $claims, store $attempts)" \
     [ "$claims" = "$want_attempts" -a "$attempts" = "$want_attempts" ]
-  ./crossgen study export "$d" --csv "$d.csv" >/dev/null
+  ./crossgen study export "$d" --csv-file "$d.csv" >/dev/null
   check "$name: exported results identical to the local run ($(($(wc -l < "$d.csv") - 1)) rows)" cmp -s "$W/local.csv" "$d.csv"
   local k differ=0
   for k in $(sqlite3 "$W/local/study.db" "SELECT key FROM cells WHERE in_plan = 1"); do
@@ -135,7 +135,7 @@ check_study() {
 if part clean; then
 # 1. clean run
 t0=$SECONDS
-./crossgen study submit "$SPEC" --slurm --dir "$W/slurm" --max-parallel 2 | tee "$W/submit1.out"
+./crossgen study submit "$SPEC" --slurm --out "$W/slurm" --max-parallel 2 | tee "$W/submit1.out"
 wait_arrays "$W/slurm" 900
 echo "slurm-e2e: Slurm run: $((SECONDS - t0)) s for $JOBS job(s) + $CELLS cell(s), 2 tasks at a time"
 for id in $(cut -f3 "$W/slurm/slurm/submissions.tsv"); do
@@ -149,7 +149,7 @@ fi
 if part kill; then
 # 2. kill -9 a task mid-job (training), retry; scancel a task mid-cell (evaluation), retry again
 t0=$SECONDS
-./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 | tee "$W/submit2.out"
+./crossgen study submit "$SPEC" --slurm --out "$W/kill" --max-parallel 2 | tee "$W/submit2.out"
 # Interrupts the first task seen holding a claim on a $2 ("training job" or "evaluation cell") it has not finished:
 # $1 = KILL (kill -9 of its JVM) or TERM (scancel of the array task: Slurm sends SIGTERM). Sets VICTIM to its key.
 interrupt_one() {
@@ -182,7 +182,7 @@ state_of() {
 retry() {
   local done_before retry_keys redo
   done_before=$(sqlite3 "$W/kill/study.db" "SELECT key FROM cells WHERE state = 'done' UNION ALL SELECT key FROM training_jobs WHERE state = 'done'")
-  ./crossgen study submit "$SPEC" --slurm --dir "$W/kill" --max-parallel 2 --retry-failed | tee "$W/retry-$1.out"
+  ./crossgen study submit "$SPEC" --slurm --out "$W/kill" --max-parallel 2 --retry-failed | tee "$W/retry-$1.out"
   retry_keys=$(cat "$W"/kill/slurm/"$1"-*.keys)
   redo=$(comm -12 <(echo "$done_before" | sort) <(echo "$retry_keys" | sort) | grep -c . || true)
   check "--retry-failed ($1) resubmits the interrupted ${2:0:12} ($(echo "$retry_keys" | grep -c "$2") time) among $(echo "$retry_keys" | grep -c .) task(s), none done before ($redo)" \
@@ -221,10 +221,10 @@ training: {epochs: 1, batch_size: 4, max_length: 128, ranks_per_job: 2}
 limits: {eval_records: 4, train_records: 8, max_length: 256}' > "$W/ranks.yaml"
   export CROSSGEN_THREADS=1   # the same intra-op threads per rank locally and under srun (sbatch passes it on): same sums
   t0=$SECONDS
-  ./crossgen study run "$W/ranks.yaml" --dir "$W/ranks-local" > "$W/ranks-local.out" 2>&1 || { cat "$W/ranks-local.out"; exit 1; }
+  ./crossgen study run "$W/ranks.yaml" --out "$W/ranks-local" > "$W/ranks-local.out" 2>&1 || { cat "$W/ranks-local.out"; exit 1; }
   echo "slurm-e2e: local 2-rank reference run: $((SECONDS - t0)) s"
   t0=$SECONDS
-  ./crossgen study submit "$W/ranks.yaml" --slurm --dir "$W/ranks" | tee "$W/submit-ranks.out"
+  ./crossgen study submit "$W/ranks.yaml" --slurm --out "$W/ranks" | tee "$W/submit-ranks.out"
   wait_arrays "$W/ranks" 900
   echo "slurm-e2e: Slurm 2-rank run: $((SECONDS - t0)) s"
   script=$W/ranks/slurm/s001-train.sbatch

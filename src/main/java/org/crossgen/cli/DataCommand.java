@@ -6,7 +6,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code crossgen data}: the tasks and datasets crossgen knows, their records and their problems. */
-@Command(name = "data", description = "List, show and validate tasks and datasets.",
+@Command(name = "data", mixinStandardHelpOptions = true, description = "List, show and validate tasks and datasets.",
         subcommands = {DataListCommand.class, DataShowCommand.class, DataValidateCommand.class})
 final class DataCommand implements Runnable {
     @ParentCommand CrossgenCommand root;

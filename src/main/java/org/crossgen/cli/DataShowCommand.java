@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code crossgen data show}: the records of one split as JSON lines, or one record. */
-@Command(name = "show", description = "Print a split's records as JSON lines (position, idx, fields, output), "
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Print a split's records as JSON lines (position, idx, fields, output), "
         + "or one record with --index.")
 final class DataShowCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,14 +24,14 @@ final class DataShowCommand implements Runnable {
     @Mixin RegistryOptions options;
     @Parameters(paramLabel = "DATASET", description = "Dataset id, e.g. sentiment/yelp.") String datasetId;
     @Option(names = "--split", defaultValue = "test", description = "test, train or demos (default: ${DEFAULT-VALUE}).")
-    String split;
+    Split split;
     @Option(names = "--size", description = "Nominal training size (default: the smallest).") Integer size;
     @Option(names = "--index", description = "Only the record at this 0-based position.") Integer index;
 
     @Override
     public void run() {
         Dataset dataset = options.registry().dataset(datasetId);
-        Split s = Split.of(split);
+        Split s = split;
         List<Example> examples = dataset.load(s, s == Split.TRAIN ? CliDefaults.trainSize(dataset, size) : 0);
         PrintWriter out = data.root.out();
         try {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code crossgen data validate}: every problem of the named datasets, one line each; exit 1 on errors. */
-@Command(name = "validate", description = "Check every record of the datasets (all when none is named); "
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check every record of the datasets (all when none is named); "
         + "one line per problem, exit code 1 if any is an error.")
 final class DataValidateCommand implements Callable<Integer> {
     @ParentCommand DataCommand data;

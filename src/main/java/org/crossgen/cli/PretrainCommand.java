@@ -52,6 +52,7 @@ final class PretrainCommand implements Callable<Integer> {
         try (Tokenizer tokenizer = Tokenizer.mistral32k();
              LlamaModel model = LlamaModel.random(shape(shape, tokenizer.vocabSize()), config.seed(), config.precision().weights, ComputeDevice.CPU)) {
             List<SftExample> examples = PretrainCorpus.encode(docs, tokenizer, config.maxLength());
+            config = trainOptions.config(null, examples.size()); // --warmup-ratio needs the example count
             root.err().printf("pretraining %,d parameters on %,d documents (%,d tokens)%n", model.parameterCount(), examples.size(),
                     examples.stream().mapToLong(SftExample::length).sum());
             TrainResult result;

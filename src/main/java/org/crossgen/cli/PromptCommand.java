@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
  * its BOS. Evaluation prompts print the text alone (no newline added); training examples print
  * prompt and target under {@code === prompt ===} / {@code === target ===} lines, or as JSON.
  */
-@Command(name = "prompt", description = "Print the prompt of one test record (or, with --train, one training example).")
+@Command(name = "prompt", mixinStandardHelpOptions = true, description = "Print the prompt of one test record (or, with --train, one training example).")
 final class PromptCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,11 +34,12 @@ final class PromptCommand implements Runnable {
     int shots;
     @Option(names = "--index", defaultValue = "0", description = "0-based record position (default: ${DEFAULT-VALUE}).")
     int index;
-    @Option(names = "--sampler", defaultValue = "first",
-            description = "first (or paper): the paper's first k of the pool; random: k random others, drawn with "
+    @Option(names = "--sampler", defaultValue = "paper",
+            description = "paper (or first): the paper's first k of the pool; random: k random others, drawn with "
                     + "java.util.Random(--seed) for this record alone (default: ${DEFAULT-VALUE}).")
     Sampler sampler;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random sampler (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1234", description = "Seed of the random sampler, as eval's --seed and a spec's "
+            + "eval_seed (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--train", description = "A training example of the dataset's training file instead of a test prompt.")
     boolean train;

@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code crossgen study}: plan, run, follow and export a study (fine-tune x evaluate grid). */
-@Command(name = "study", description = "Plan, run, follow and export a study described by a YAML spec.",
+@Command(name = "study", mixinStandardHelpOptions = true, description = "Plan, run, follow and export a study described by a YAML spec.",
         subcommands = {StudyPlanCommand.class, StudyRunCommand.class, StudyStatusCommand.class, StudyExportCommand.class,
                 StudySubmitCommand.class, StudyRunCellCommand.class, StudyTrainRankCommand.class})
 final class StudyCommand implements Runnable {

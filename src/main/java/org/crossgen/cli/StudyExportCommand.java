@@ -17,15 +17,27 @@ final class StudyExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Study folder.")
     Path dir;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "CSV output.")
+    @Option(names = "--csv-file", paramLabel = "FILE", description = "CSV output.")
     Path csv;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "JSON output (an array of rows).")
+    @Option(names = "--json-file", paramLabel = "FILE", description = "JSON output (an array of rows).")
     Path json;
+
+    /** Old spelling of {@code --csv-file}, accepted for one release. */
+    @Option(names = "--csv", hidden = true, paramLabel = "FILE")
+    void oldCsv(Path file) {
+        csv = file;
+    }
+
+    /** Old spelling of {@code --json-file} (elsewhere {@code --json} is a switch), accepted for one release. */
+    @Option(names = "--json", hidden = true, paramLabel = "FILE")
+    void oldJson(Path file) {
+        json = file;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (csv == null && json == null) throw new IllegalArgumentException("give --csv FILE and/or --json FILE");
+        if (csv == null && json == null) throw new IllegalArgumentException("give --csv-file FILE and/or --json-file FILE");
         if (!ResultStore.exists(dir)) {
             throw new IllegalArgumentException("no study in " + dir + " (no " + new StudyLayout(dir).store().getFileName() + ")");
         }

@@ -34,7 +34,7 @@ final class StudyRunCellCommand implements Callable<Integer> {
 
 
     @Option(names = "--phase", required = true, paramLabel = "train|eval", description = "Training jobs or evaluation cells.")
-    String phase;
+    StudyPhase phase;
 
     @Option(names = "--index", paramLabel = "I",
             description = "Which job or cell, from 0 (default: $JOB_COMPLETION_INDEX, then $SLURM_ARRAY_TASK_ID).")
@@ -53,7 +53,7 @@ final class StudyRunCellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StudyPhase p = StudyPhase.parse(phase);
+        StudyPhase p = phase;
         StudyLayout layout = specOptions.layout();
         TaskRegistry registry = registryOptions.registry();
         StudyPlan plan = StudyCommand.plan(specOptions.spec, layout, registry, true);

@@ -10,11 +10,17 @@ final class StudySpecOptions {
     @Parameters(paramLabel = "SPEC", description = "Study spec (YAML).")
     Path spec;
 
-    @Option(names = "--dir", paramLabel = "DIR",
+    @Option(names = "--out", paramLabel = "DIR",
             description = "Study folder (default: runs/<spec name>); for Slurm, on a filesystem every node sees.")
     Path dir;
 
-    /** {@code --dir}, or {@code runs/<spec name>} under the current directory. */
+    /** Old spelling of {@code --out}, accepted for one release. */
+    @Option(names = "--dir", hidden = true, paramLabel = "DIR")
+    void oldDir(Path d) {
+        dir = d;
+    }
+
+    /** {@code --out}, or {@code runs/<spec name>} under the current directory. */
     StudyLayout layout() {
         return StudyCommand.layout(spec, dir);
     }

@@ -1,5 +1,6 @@
 package org.crossgen.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,11 +17,20 @@ import picocli.CommandLine.ParentCommand;
 final class StudyStatusCommand implements Callable<Integer> {
     @ParentCommand StudyCommand study;
 
-    @Parameters(paramLabel = "SPEC|DIR", description = "The study spec (its folder is runs/<name> or --dir) or the study folder.")
+    @Parameters(paramLabel = "SPEC|DIR", description = "The study spec (its folder is runs/<name> or --out) or the study folder.")
     Path target;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Study folder of SPEC (default: runs/<spec name>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Study folder of SPEC (default: runs/<spec name>).")
     Path dir;
+
+    /** Old spelling of {@code --out}, accepted for one release. */
+    @Option(names = "--dir", hidden = true, paramLabel = "DIR")
+    void oldDir(Path d) {
+        dir = d;
+    }
+
+    @Option(names = "--json", description = "Print the counts, ETA, failed and running work as one JSON object.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -31,8 +41,16 @@ final class StudyStatusCommand implements Callable<Integer> {
                     + "); start it with crossgen study run");
         }
         try (ResultStore store = ResultStore.open(folder)) {
-            study.root.out().println(folder);
-            study.root.out().println(StudyStatus.of(store).format());
+            StudyStatus status = StudyStatus.of(store);
+            if (json) {
+                ObjectNode j = JsonOutput.object().put("folder", folder.toString());
+                j.setAll((ObjectNode) JsonOutput.JSON.valueToTree(status));
+                if (Double.isNaN(status.etaSeconds())) j.putNull("etaSeconds"); // nothing measured yet
+                JsonOutput.print(study.root.out(), j);
+            } else {
+                study.root.out().println(folder);
+                study.root.out().println(status.format());
+            }
         }
         return 0;
     }

@@ -1,5 +1,7 @@
 package org.crossgen.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,37 +16,47 @@ import org.crossgen.model.llama.LlamaConfig;
 import org.crossgen.progress.ProgressBar;
 import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
+import org.crossgen.study.Method;
 import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.DType;
+import org.crossgen.tensor.Provenance;
 import org.crossgen.train.DeviceMemory;
 import org.crossgen.train.FineTuning;
 import org.crossgen.train.MemoryCheck;
 import org.crossgen.train.MemoryPlan;
+import org.crossgen.train.Precision;
 import org.crossgen.train.TrainConfig;
 import org.crossgen.train.TrainingListener;
 import org.crossgen.train.TrainingProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Fine-tune a model on one training set, plainly (ft) or with k demonstrations in every prompt (fticl).",
                 "The output folder is a Hugging Face checkpoint (or a PEFT adapter with --lora) plus run_card.json,",
                 "metrics.jsonl, loss.png and checkpoints/ (for --resume). --nproc N trains on N data-parallel ranks;",
                 "under torchrun or srun the ranks come from RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS (docs/gpu.md).",
-                "--dry-run prints the memory plan from config.json alone."})
+                "--dry-run prints the memory plan from config.json alone. --dtype float32|bfloat16 is a study spec's spelling of",
+                "--precision fp32|bf16 (docs/cli.md)."})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand CrossgenCommand root;
+    @Spec CommandSpec spec;
     @Mixin ModelOptions modelOptions;
     @Mixin TrainOptions trainOptions;
     @Mixin RegistryOptions registryOptions;
 
     @Option(names = "--dataset", paramLabel = "TASK/NAME", description = "Training dataset, e.g. sentiment/amazon.") String dataset;
     @Option(names = "--size", defaultValue = "2000", description = "Training file size: 2000, 4000 or 6000 where it exists.") int size;
-    @Option(names = "--method", defaultValue = "ft", description = "ft or fticl.") String method;
+    @Option(names = "--method", defaultValue = "ft", description = "ft or fticl (default: ${DEFAULT-VALUE}).") Method method;
     @Option(names = "--shots", defaultValue = "0", description = "FTICL demonstrations per training prompt.") int shots;
     @Option(names = "--template", defaultValue = "0") int template;
-    @Option(names = "--sampler", defaultValue = "paper", description = "paper (first k) or random.") Sampler sampler;
+    @Option(names = "--sampler", defaultValue = "paper", description = "FTICL's demonstrations: paper (the first k of the pool; "
+            + "also spelled first) or random (default: ${DEFAULT-VALUE}).") Sampler sampler;
     @Option(names = "--limit", defaultValue = "0", description = "Train on the first N records only (0 = all).") int limit;
     @Option(names = "--merge", description = "With --lora: also write the merged full model to OUT/merged.") boolean merge;
     @Option(names = "--resume", description = "Continue from the newest checkpoint in --out (on any number of ranks).") boolean resume;
@@ -62,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "(the paper's right-truncation of prompt + target at --max-length; docs/prompts.md).")
     String promptCompat;
     @Option(names = "--dry-run", description = "Print the memory plan per rank and exit; reads only config.json.") boolean dryRun;
-    @Option(names = "--json", description = "With --dry-run: the plan as JSON.") boolean json;
+    @Option(names = "--json", description = "Print the final summary (with --dry-run: the plan) as JSON.") boolean json;
     @Option(names = "--measure", description = "With --dry-run: also train 2 steps of a random model of the config on random tokens "
             + "on --device and report the measured peak beside the plan.") boolean measure;
     @Option(names = "--layers", paramLabel = "N", description = "With --dry-run: plan (and measure) the config with N decoder layers, "
@@ -70,19 +82,20 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainConfig config = trainOptions.config();
         RankEnvironment env = RankEnvironment.current();
         int world = env.distributed() ? env.worldSize() : nproc;
         long memoryLimit = gpuMemory == null ? 0 : parseBytes("--gpu-memory", gpuMemory);
-        if (dryRun) return printPlan(config, world, memoryLimit);
+        if (dryRun) return printPlan(trainOptions.config(precisionFromDType(), 0), world, memoryLimit);
         if (dataset == null) throw new IllegalArgumentException("--dataset TASK/NAME is required");
         if (out == null) throw new IllegalArgumentException("--out DIR is required");
-        if (!method.equals("ft") && !method.equals("fticl")) throw new IllegalArgumentException("--method must be ft or fticl, got " + method);
-        if (method.equals("ft") && shots != 0) throw new IllegalArgumentException("--method ft trains without demonstrations; use --method fticl --shots " + shots);
-        if (method.equals("fticl") && shots == 0) throw new IllegalArgumentException("--method fticl needs --shots K > 0");
-        if (merge && config.lora() == null) throw new IllegalArgumentException("--merge needs --lora");
+        if (method == Method.BASE) throw new IllegalArgumentException("--method base: train fine-tunes; use --method ft or fticl");
+        if (method == Method.FT && shots != 0) throw new IllegalArgumentException("--method ft trains without demonstrations; use --method fticl --shots " + shots);
+        if (method == Method.FTICL && shots == 0) throw new IllegalArgumentException("--method fticl needs --shots K > 0");
         Dataset ds = registryOptions.registry().dataset(dataset);
         if (!ds.train().containsKey(size)) throw new IllegalArgumentException(dataset + " has no training file of size " + size + "; sizes: " + ds.train().keySet());
+        int records = ds.trainExamples(size).size();
+        TrainConfig config = trainOptions.config(precisionFromDType(), limit > 0 ? Math.min(limit, records) : records);
+        if (merge && config.lora() == null) throw new IllegalArgumentException("--merge needs --lora");
         if (nproc > 1 && !env.distributed()) return launchRanks();
 
         ComputeDevice device = FineTuning.rankDevice(ComputeDevice.parse(modelOptions.device), env);
@@ -97,11 +110,44 @@ final class TrainCommand implements Callable<Integer> {
             if (group.isMain()) {
                 if (o.truncated() > 0) root.err().println(o.truncated() + " of " + o.examples() + " prompts were truncated to " + config.maxLength() + " tokens");
                 var r = o.result();
-                root.out().printf("trained %d steps%s, final loss %.4f, %.0f tokens/s, %.1f s -> %s%n", r.steps(),
-                        group.worldSize() > 1 ? " on " + group.worldSize() + " ranks" : "", r.finalLoss(), r.tokensPerS(), r.wallS(), out);
+                if (json) {
+                    root.out().println(summaryJson(o, config, device, group.worldSize()).toPrettyString());
+                } else {
+                    root.out().printf("trained %d steps%s, final loss %.4f, %.0f tokens/s, %.1f s -> %s%n", r.steps(),
+                            group.worldSize() > 1 ? " on " + group.worldSize() + " ranks" : "", r.finalLoss(), r.tokensPerS(), r.wallS(), out);
+                }
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code --dtype float32|bfloat16} is the study spec's spelling of {@code --precision fp32|bf16}
+     * (the dtype the weights train in); null when not given. Both at once is ambiguous, so refused.
+     */
+    private Precision precisionFromDType() {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (!parsed.hasMatchedOption("--dtype")) return null;
+        if (parsed.hasMatchedOption("--precision")) throw new IllegalArgumentException("give --precision or --dtype, not both");
+        return Precision.forDType("--dtype", DType.parse(modelOptions.dtype));
+    }
+
+    /** {@code --json}: the final summary, as {@code run_card.json} names its fields. */
+    private ObjectNode summaryJson(FineTuning.Outcome o, TrainConfig config, ComputeDevice device, int ranks) {
+        var r = o.result();
+        ObjectNode j = new ObjectMapper().createObjectNode();
+        j.put("output", out.toString());
+        j.put("dataset", dataset);
+        j.put("method", method.id());
+        j.put("examples", o.examples());
+        j.put("truncated", o.truncated());
+        j.put("steps", r.steps());
+        j.put("final_loss", r.finalLoss());
+        j.put("tokens_per_s", r.tokensPerS());
+        j.put("wall_s", r.wallS());
+        j.put("world_size", ranks);
+        j.putPOJO(Provenance.FIELD, Provenance.of(device.name(), config.precision().spelling()).toMap());
+        return j;
     }
 
     /** The base model's tokenizer, chat-template and generation files into a saved model folder. */

@@ -16,6 +16,7 @@ import org.crossgen.prompt.DemonstrationSampler;
 import org.crossgen.prompt.PromptBuilder;
 import org.crossgen.prompt.PromptTemplate;
 import org.crossgen.prompt.PromptTruncator;
+import org.crossgen.tensor.Provenance;
 
 /**
  * Evaluates one model on one test set under one prompt setting: builds the prompts, fits them to
@@ -74,6 +75,7 @@ public final class Evaluator {
         summary.put("stemmer", spec.stemmer());
         summary.put("prompt_compat", spec.promptCompat().id());
         summary.put("dtype", lm.dtype());
+        summary.put(Provenance.FIELD, Provenance.of(lm.device(), lm.dtype()).toMap());
         summary.put("n", records.size());
         summary.put("truncated", records.stream().filter(RecordResult::truncated).count());
         summary.put("fitting", PromptTruncator.Summary.of(prepared.stream().map(Prepared::fit).toList()).toMap());

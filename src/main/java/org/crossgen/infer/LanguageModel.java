@@ -24,4 +24,7 @@ public interface LanguageModel {
 
     /** The compute dtype, as evaluation summaries record it ({@code float32}, {@code bfloat16}). */
     String dtype();
+
+    /** Where the model runs, as evaluation summaries record it ({@code cpu}, {@code cuda:0}). */
+    String device();
 }

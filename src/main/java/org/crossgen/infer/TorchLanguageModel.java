@@ -67,6 +67,11 @@ public final class TorchLanguageModel implements LanguageModel {
         return model.dtype().torchName();
     }
 
+    @Override
+    public String device() {
+        return model.device().name();
+    }
+
     public LlamaModel model() {
         return model;
     }

@@ -50,6 +50,7 @@ public final class StudyReport {
         r.build(in.results(), in.drift(), in.lossCurves());
         r.blocks.addAll(TruncationSection.blocks(in.results()));
         r.dataBlocks(in.dataWarnings());
+        r.footer(in.provenance());
         return r;
     }
 
@@ -112,6 +113,13 @@ public final class StudyReport {
         blocks.add(new Paragraph(warnings.size() + " dataset file(s) have warnings: records that were evaluated or trained on as "
                 + "they are, but deserve a look (crossgen data validate lists every record)."));
         blocks.add(new Details("Data warnings", warnings));
+    }
+
+    /** The last line: which crossgen builds, libtorch, devices and dtypes made the results. */
+    private void footer(List<String> provenance) {
+        blocks.add(new Paragraph(provenance.isEmpty()
+                ? "Made with: not recorded (results from before crossgen recorded its version, or from outside a study)."
+                : "Made with: " + String.join("; ", provenance) + "."));
     }
 
     // ---- writing ----

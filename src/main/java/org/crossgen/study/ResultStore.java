@@ -24,6 +24,7 @@ import org.crossgen.eval.EvalMetrics;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.RecordResult;
 import org.crossgen.metrics.LabelDistribution;
+import org.crossgen.tensor.Provenance;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -35,7 +36,9 @@ import org.sqlite.SQLiteConfig;
  * {@code cells} (keyed by {@link TrainingJob#key()} / {@link EvalCell#key()}; state
  * {@code pending|running|done|failed}, attempts, last error, worker, claim and finish times),
  * {@code metrics} (cell, metric, value, 95% interval) and {@code predictions} (cell, record
- * position, prompt hash, prediction, reference, label scores).
+ * position, prompt hash, prediction, reference, label scores), {@code provenance} (per finished job or
+ * cell: the crossgen version and git commit, libtorch, device and dtype that made it; a table of its
+ * own, so a study folder made before it existed gains it on open).
  *
  * <p><b>Journal mode: rollback journal ({@code DELETE}), deliberately not WAL.</b> WAL keeps its
  * index in shared memory, which does not work across machines on a network filesystem (NFS,
@@ -151,6 +154,9 @@ public final class ResultStore implements AutoCloseable {
                         + "position INTEGER NOT NULL, prompt_sha256 TEXT NOT NULL, prompt_tokens INTEGER NOT NULL, "
                         + "truncated INTEGER NOT NULL, prediction TEXT NOT NULL, reference TEXT NOT NULL, label_scores TEXT, "
                         + "PRIMARY KEY (cell_key, position))");
+                s.executeUpdate("CREATE TABLE IF NOT EXISTS provenance (key TEXT PRIMARY KEY, phase TEXT NOT NULL, "
+                        + "crossgen TEXT NOT NULL, git_commit TEXT NOT NULL, libtorch TEXT NOT NULL, device TEXT NOT NULL, "
+                        + "dtype TEXT NOT NULL, recorded_at INTEGER NOT NULL)");
             }
             return null;
         });
@@ -386,6 +392,51 @@ public final class ResultStore implements AutoCloseable {
                 p.executeBatch();
             }
             return true;
+        });
+    }
+
+    /** Records which crossgen, libtorch, device and dtype made the finished job or cell {@code key} (replacing an older record). */
+    public synchronized void recordProvenance(String key, StudyPhase phase, Provenance p) throws IOException {
+        update("INSERT OR REPLACE INTO provenance (key, phase, crossgen, git_commit, libtorch, device, dtype, recorded_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", key, phase.cliName, p.crossgen(), p.gitCommit(), p.libtorch(), p.device(),
+                p.dtype(), now());
+    }
+
+    /** The provenance of {@code key}'s result, if recorded. */
+    public synchronized Optional<Provenance> provenance(String key) throws IOException {
+        return query(() -> {
+            try (PreparedStatement p = db.prepareStatement("SELECT crossgen, git_commit, libtorch, device, dtype FROM provenance WHERE key = ?")) {
+                bind(p, key);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.of(new Provenance(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                            r.getString(5))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * One line per distinct provenance of the finished work of the current plan, with how much it
+     * made: {@code crossgen 0.1.0 (git 0123456789ab), libtorch 2.10.0, cpu, float32: 36 evaluation cells}.
+     */
+    public synchronized List<String> provenanceLines() throws IOException {
+        return query(() -> {
+            List<String> lines = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT p.phase, p.crossgen, p.git_commit, "
+                    + "p.libtorch, p.device, p.dtype, COUNT(*) FROM provenance p "
+                    + "LEFT JOIN training_jobs j ON p.phase = 'train' AND j.key = p.key "
+                    + "LEFT JOIN cells c ON p.phase = 'eval' AND c.key = p.key "
+                    + "WHERE (j.state = 'done' AND j.in_plan = 1) OR (c.state = 'done' AND c.in_plan = 1) "
+                    + "GROUP BY p.phase, p.crossgen, p.git_commit, p.libtorch, p.device, p.dtype "
+                    + "ORDER BY p.phase DESC, COUNT(*) DESC, p.crossgen, p.git_commit")) {
+                while (r.next()) {
+                    StudyPhase phase = StudyPhase.parse(r.getString(1));
+                    int n = r.getInt(7);
+                    lines.add(new Provenance(r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6)).line()
+                            + ": " + n + " " + phase.noun + (n == 1 ? "" : "s"));
+                }
+            }
+            return lines;
         });
     }
 

@@ -51,9 +51,11 @@ public final class ResultsExporter {
     public Export export(StudyPlan plan) throws IOException {
         List<ResultRow> rows;
         Set<String> trained;
+        List<String> provenance;
         try (ResultStore store = ResultStore.open(layout.dir())) {
             rows = store.rows();
             trained = store.doneKeys(ResultStore.Table.JOBS);
+            provenance = store.provenanceLines();
         }
         List<TrainingJob> done = plan.jobs().stream().filter(j -> trained.contains(j.key())).toList();
         List<LossHistory> curves = new ArrayList<>();
@@ -65,7 +67,7 @@ public final class ResultsExporter {
             curves.add(new LossHistory(job.label(), points));
         }
         ResultsFile results = new ResultsFile(rows, drift(done), curves,
-                plan.spec() == null ? List.of() : DataWarnings.of(plan.spec(), registry));
+                plan.spec() == null ? List.of() : DataWarnings.of(plan.spec(), registry), provenance);
         String text = results.json();
         Path file = layout.results();
         boolean changed = !Files.exists(file) || !Files.readString(file).equals(text);

@@ -16,14 +16,17 @@ import org.crossgen.files.AtomicFiles;
  * Everything a report is made from: a study's result rows, drift rows, loss curves and the data
  * warnings of its datasets. A study writes it as {@code results.json} ({@link ResultsExporter});
  * {@code crossgen report} reads it, or any file holding an array of {@link ResultRow} objects, or an
- * object {@code {"results": [...], "drift": [...], "lossCurves": [...], "dataWarnings": [...]}}
- * (all but the results optional). A missing or null {@code ciLower}/{@code ciUpper} means no
+ * object {@code {"results": [...], "drift": [...], "lossCurves": [...], "dataWarnings": [...],
+ * "provenance": [...]}} (all but the results optional). A missing or null {@code ciLower}/{@code ciUpper} means no
  * interval; NaN literals are accepted.
  *
  * @param dataWarnings one line per dataset problem that did not stop the study (e.g. a
  *                     demonstration that is also a test record)
+ * @param provenance   one line per crossgen build, libtorch, device and dtype that made the results,
+ *                     with how many jobs and cells each made ({@link ResultStore#provenanceLines()})
  */
-public record ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<LossHistory> lossCurves, List<String> dataWarnings) {
+public record ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<LossHistory> lossCurves, List<String> dataWarnings,
+                          List<String> provenance) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
 
     public ResultsFile {
@@ -31,6 +34,12 @@ public record ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<Lo
         drift = List.copyOf(drift);
         lossCurves = List.copyOf(lossCurves);
         dataWarnings = List.copyOf(dataWarnings);
+        provenance = List.copyOf(provenance);
+    }
+
+    /** Without provenance (results made elsewhere). */
+    public ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<LossHistory> lossCurves, List<String> dataWarnings) {
+        this(results, drift, lossCurves, dataWarnings, List.of());
     }
 
     /** Result rows alone. */
@@ -60,12 +69,13 @@ public record ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<Lo
         if (root.isArray()) return of(records(file, "results", root, ResultRow.class));
         if (!root.isObject() || !root.has("results")) {
             throw new IOException(file + ": expected an array of result rows or an object with \"results\" (and optional \"drift\", "
-                    + "\"lossCurves\", \"dataWarnings\")");
+                    + "\"lossCurves\", \"dataWarnings\", \"provenance\")");
         }
         return new ResultsFile(records(file, "results", root.get("results"), ResultRow.class),
                 records(file, "drift", root.path("drift"), DriftRow.class),
                 records(file, "lossCurves", root.path("lossCurves"), LossHistory.class),
-                records(file, "dataWarnings", root.path("dataWarnings"), String.class));
+                records(file, "dataWarnings", root.path("dataWarnings"), String.class),
+                records(file, "provenance", root.path("provenance"), String.class));
     }
 
     private static <T> List<T> records(Path file, String field, JsonNode array, Class<T> type) throws IOException {

@@ -94,10 +94,9 @@ public final class SftJobTrainer implements Trainer {
         StudySpec.Training t = job.training();
         int perRank = t.batchSize() % t.ranks() == 0 ? t.batchSize() / t.ranks() : t.batchSize();
         int micro = perRank % 4 == 0 ? 4 : perRank % 2 == 0 ? 2 : 1;
-        long steps = (long) Math.ceil(examples / (double) t.batchSize()) * t.epochs();
         StudySpec.Lora l = job.lora();
         return TrainConfig.builder().epochs(t.epochs()).learningRate(t.lr()).schedule(t.schedule())
-                .warmupSteps(Math.round(t.warmupRatio() * steps)).weightDecay(t.weightDecay())
+                .warmupSteps(TrainConfig.warmupSteps(t.warmupRatio(), examples, t.batchSize(), t.epochs())).weightDecay(t.weightDecay())
                 .microBatchSize(micro).gradientAccumulation(t.batchSize() / micro).maxLength(t.maxLength())
                 .precision(Precision.forDType("dtype", job.dtype())).seed(job.seed())
                 .activationCheckpointing(t.activationCheckpointing()).sharding(t.zero())

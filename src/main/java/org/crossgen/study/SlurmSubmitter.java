@@ -239,7 +239,7 @@ public final class SlurmSubmitter {
                     .append(ranks).append(" --ntasks-per-node=").append(ranks).append(" --kill-on-bad-exit=1")
                     .append(cuda ? " --gpus-per-task=1" : "").append(" ... study train-rank\n");
         }
-        s.append("exec ").append(quote(worker.launcher())).append(" study run-cell ").append(quote(spec)).append(" --dir ")
+        s.append("exec ").append(quote(worker.launcher())).append(" study run-cell ").append(quote(spec)).append(" --out ")
                 .append(quote(dir)).append(" --phase ").append(phase.cliName).append(" --index \"$SLURM_ARRAY_TASK_ID\" --keys ")
                 .append(quote(keysFile)).append(" --device ").append(quote(worker.device())).append(" --batch-size ")
                 .append(worker.batchSize()).append(" --lease-minutes ").append(worker.leaseMinutes());

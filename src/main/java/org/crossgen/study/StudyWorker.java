@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.files.AtomicFiles;
 import org.crossgen.files.FileTrees;
+import org.crossgen.tensor.Provenance;
 
 /**
  * The one owner of a study's unit of work, for the local runner ({@link StudyRunner}) and the
@@ -188,7 +189,13 @@ public final class StudyWorker implements AutoCloseable {
             FileTrees.delete(out); // an unfinished folder (no job file) from a crash mid-rename
             AtomicFiles.moveAtomically(partial, out);
         }
-        return store.completeJob(key, id, out, seconds(t0));
+        boolean stored = store.completeJob(key, id, out, seconds(t0));
+        Path card = out.resolve("run_card.json"); // a trainer that writes none (a test's) records no provenance
+        if (stored && Files.isRegularFile(card)) {
+            Optional<Provenance> p = Provenance.in(JSON.readTree(card.toFile()));
+            if (p.isPresent()) store.recordProvenance(key, StudyPhase.TRAIN, p.get());
+        }
+        return stored;
     }
 
     private boolean evaluate(String key, long t0) throws Exception {
@@ -198,6 +205,8 @@ public final class StudyWorker implements AutoCloseable {
         EvalResult result = evaluator.evaluate(modelRef(cell), cell);
         result.write(layout.cell(key));
         boolean stored = store.completeCell(key, id, result, seconds(t0));
+        Optional<Provenance> p = Provenance.in(JSON.valueToTree(result.summary()));
+        if (stored && p.isPresent()) store.recordProvenance(key, StudyPhase.EVAL, p.get());
         if (!stored) log.accept("cell " + cell.label() + ": the claim lapsed while it ran; its result is dropped (another worker has it)");
         return stored;
     }

@@ -33,6 +33,7 @@ import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraAdapter;
 import org.crossgen.tensor.Autocast;
 import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.Provenance;
 import org.crossgen.tensor.SafetensorsReader;
 import org.crossgen.tensor.SafetensorsWriter;
 import org.crossgen.tensor.Tensors;
@@ -526,6 +527,7 @@ public final class SftRun implements AutoCloseable {
         card.put("finished_at", Instant.now().toString());
         card.put("output", r.output().toString());
         card.set("config", JSON.valueToTree(config));
+        card.set(Provenance.FIELD, JSON.valueToTree(Provenance.of(model.device().name(), config.precision().spelling())));
         AtomicFiles.writeString(out.resolve("run_card.json"), JSON.writeValueAsString(card) + "\n");
     }
 

@@ -66,6 +66,15 @@ public record TrainConfig(
         return microBatchSize * gradientAccumulation;
     }
 
+    /**
+     * A warmup given as a fraction of the run (a spec's {@code warmup_ratio}, train's
+     * {@code --warmup-ratio}) in optimizer steps: {@code round(ratio * ceil(examples / batchSize) * epochs)}.
+     */
+    public static long warmupSteps(double ratio, long examples, int batchSize, int epochs) {
+        long steps = (long) Math.ceil(examples / (double) batchSize) * epochs;
+        return Math.round(ratio * steps);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -28,6 +28,19 @@ class DataCommandTest {
     }
 
     @Test
+    void listAsJsonHoldsTheTableFacts() throws Exception {
+        CliRun run = CliRun.of("data", "list", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+        assertEquals(5, j.get("tasks").size());
+        assertEquals(19, j.get("datasets").size());
+        var amazon = j.get("datasets").findParents("id").stream().filter(d -> d.get("id").asText().equals("sentiment/amazon")).findFirst().orElseThrow();
+        assertEquals("{\"2000\":2000,\"4000\":4000,\"6000\":5999}", amazon.get("train").toString());
+        assertEquals("{\"positive\":260,\"negative\":240}", amazon.get("test_labels").toString());
+        assertEquals(List.of(true, 500, 8), List.of(amazon.get("in_domain").asBoolean(), amazon.get("test").asInt(), amazon.get("demos").asInt()));
+    }
+
+    @Test
     void showPrintsOneRecordOrJsonLines() {
         CliRun one = CliRun.of("data", "show", "sentiment/amazon", "--split", "train", "--size", "2000", "--index", "3");
         assertEquals(0, one.exitCode(), one.err());

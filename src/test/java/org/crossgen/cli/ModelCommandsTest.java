@@ -114,8 +114,13 @@ class ModelCommandsTest {
         Files.writeString(base.resolve("config.json"), baseConfig.put("dtype", "bfloat16").toString());
         Path lora = tmp.resolve("lora");
         CliRun lt = CliRun.of("train", "--model", base.toString(), "--dataset", "sentiment/amazon", "--limit", "8", "--epochs", "1",
-                "--batch-size", "4", "--lora", "r=4,alpha=8", "--merge", "--max-length", "256", "--out", lora.toString());
+                "--batch-size", "4", "--lora", "r=4,alpha=8", "--merge", "--max-length", "256", "--out", lora.toString(),
+                "--warmup-ratio", "0.5", "--json");
         assertEquals(0, lt.exitCode(), lt.err());
+        JsonNode summary = JSON.readTree(lt.out()); // --json: the final summary alone on stdout
+        assertEquals(List.of(2L, 8, "ft"), List.of(summary.get("steps").asLong(), summary.get("examples").asInt(), summary.get("method").asText()));
+        assertEquals("fp32", summary.at("/provenance/dtype").asText());
+        assertEquals(1, JSON.readTree(lora.resolve("run_card.json").toFile()).at("/config/warmupSteps").asInt(), "0.5 of 2 steps");
         JsonNode cfg = JSON.readTree(lora.resolve("adapter_config.json").toFile());
         assertEquals("LORA", cfg.get("peft_type").asText());
         assertEquals(4, cfg.get("r").asInt());

@@ -47,6 +47,14 @@ class ReportCommandTest {
         CliRun r = CliRun.of("report", dir.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(Files.isRegularFile(dir.resolve("report/report.html")));
+        assertTrue(Files.readString(dir.resolve("report/report.md")).strip().endsWith("Made with: not recorded (results from before "
+                + "crossgen recorded its version, or from outside a study)."), "results without provenance say so");
+        // the provenance lines of results.json are the report's last line, in the HTML too
+        Files.writeString(dir.resolve("results.json"), "{\"results\": " + ROWS + ", \"provenance\": [\"crossgen 0.1.0 (git "
+                + "0123456789ab), libtorch 2.10.0, cpu, float32: 2 evaluation cells\"]}");
+        assertEquals(0, CliRun.of("report", dir.toString()).exitCode());
+        assertTrue(Files.readString(dir.resolve("report/report.html")).contains("<p>Made with: crossgen 0.1.0 (git 0123456789ab), "
+                + "libtorch 2.10.0, cpu, float32: 2 evaluation cells.</p>\n<pre id=\"selfcheck\">"));
     }
 
     @Test

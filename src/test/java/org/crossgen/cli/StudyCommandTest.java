@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import org.crossgen.testing.TinyModels;
 import org.crossgen.testing.WeightFiles;
 import org.junit.jupiter.api.Tag;
+import org.crossgen.tensor.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +51,10 @@ class StudyCommandTest {
         assertTrue(run.out().contains("cells done 2/2"), run.out());
         assertTrue(run.err().contains("evaluation [##############################] 2/2 100%"), run.err());
         assertFalse(run.err().contains("\r"), "stderr is not a terminal: plain lines, no redraws");
+        String madeWith = Provenance.of("cpu", "float32").line() + ": 2 evaluation cells";
+        assertEquals(madeWith, new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("provenance").get(0).asText());
+        assertTrue(Files.readString(dir.resolve("report/report.md")).strip().endsWith("Made with: " + madeWith + "."),
+                "the report's last line says which crossgen, libtorch, device and dtype made it");
 
         CliRun again = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--brief");
         assertTrue(again.out().contains("evaluation cells: 2 (2 done)"), again.out());
@@ -59,11 +65,30 @@ class StudyCommandTest {
         assertTrue(status.out().contains("evaluation: done 2, running 0, failed 0, left 0 (of 2)"), status.out());
         assertTrue(status.out().contains("ETA: 0s"), status.out());
 
+        // --json: the same facts for scripts; the spec's folder by --out, or the old --dir
+        CliRun planJson = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--json");
+        assertEquals(0, planJson.exitCode(), planJson.err());
+        JsonNode p = new ObjectMapper().readTree(planJson.out());
+        assertEquals(List.of(true, 0, 2, "done", 3, 6L), List.of(p.get("started").asBoolean(), p.get("jobs").size(), p.get("cells").size(),
+                p.at("/cells/0/state").asText(), p.at("/cells/0/records").asInt(), p.at("/cost/eval_records").asLong()));
+        assertEquals("base tiny -> sentiment/yelp t0 k0", p.at("/cells/0/label").asText());
+        CliRun statusJson = CliRun.of("study", "status", spec.toString(), "--out", dir.toString(), "--json");
+        assertEquals(0, statusJson.exitCode(), statusJson.err());
+        JsonNode s = new ObjectMapper().readTree(statusJson.out());
+        assertEquals(List.of(2, 0, 0, 0), List.of(s.at("/cells/done").asInt(), s.at("/cells/running").asInt(), s.at("/cells/failed").asInt(),
+                s.at("/cells/left").asInt()));
+        assertEquals(dir.toString(), s.get("folder").asText());
+        assertEquals(0.0, s.get("etaSeconds").asDouble());
+
         Path csv = tmp.resolve("out.csv"), json = tmp.resolve("out.json");
-        CliRun export = CliRun.of("study", "export", dir.toString(), "--csv", csv.toString(), "--json", json.toString());
+        CliRun export = CliRun.of("study", "export", dir.toString(), "--csv-file", csv.toString(), "--json-file", json.toString());
         assertEquals(0, export.exitCode(), export.err());
         assertEquals(3, Files.readAllLines(csv).size());
         assertEquals(2, new ObjectMapper().readTree(json.toFile()).size());
+        Path old = tmp.resolve("old.json");
+        CliRun oldSpelling = CliRun.of("study", "export", dir.toString(), "--json", old.toString());
+        assertEquals(0, oldSpelling.exitCode(), oldSpelling.err());
+        assertEquals(Files.readString(json), Files.readString(old));
     }
 
     @Test

@@ -50,7 +50,7 @@ class StudyScaleOutCommandsTest {
         assertTrue(run.out().contains("#SBATCH --array=0-2%2\n"), run.out());
         assertTrue(run.out().contains("#SBATCH --gpus-per-task=1\n"), run.out());
         assertTrue(run.out().contains("export CROSSGEN_CUDA=1\n"), run.out());
-        assertTrue(run.out().contains("/crossgen study run-cell " + spec + " --dir " + dir + " --phase eval"), run.out());
+        assertTrue(run.out().contains("/crossgen study run-cell " + spec + " --out " + dir + " --phase eval"), run.out());
         assertFalse(run.out().contains("dependency"), "no training, no dependency:\n" + run.out());
         assertFalse(Files.exists(dir), "a dry run created the study folder");
     }
@@ -98,7 +98,8 @@ class StudyScaleOutCommandsTest {
         assertEquals("error: index 3 is out of range: " + keysFile + " lists 3 (0..2)\n", out.err());
 
         CliRun phase = CliRun.of("study", "run-cell", spec.toString(), "--dir", dir.toString(), "--phase", "test", "--index", "0");
-        assertEquals("error: unknown phase 'test'; known: [train, eval]\n", phase.err());
+        assertEquals(2, phase.exitCode(), "a usage error");
+        assertEquals("Invalid value for option '--phase': unknown phase 'test'; known: [train, eval]", phase.err().lines().findFirst().orElseThrow());
 
         CliRun status = CliRun.of("study", "status", dir.toString());
         assertTrue(status.out().contains("evaluation: done 2, running 0, failed 0, left 1 (of 3)"), status.out());

@@ -166,6 +166,8 @@ class EvaluatorLogicTest {
         assertEquals(List.of("my-model", "sentiment/yelp", "sentiment", 1, "paper", "first-token", "bfloat16", 3),
                 List.of(s.get("model"), s.get("dataset"), s.get("task"), s.get("shots"), s.get("sampler"), s.get("scoring"),
                         s.get("dtype"), s.get("n")));
+        assertEquals(org.crossgen.tensor.Provenance.of("cpu", "bfloat16").toMap(), s.get("provenance"),
+                "summary.json records which crossgen, libtorch, device and dtype made it");
     }
 
     /** --prompt-compat paper: "<s> " text before zero-shot prompts; no BOS token for classification, one for generation. */

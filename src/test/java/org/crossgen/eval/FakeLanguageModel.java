@@ -64,6 +64,11 @@ final class FakeLanguageModel implements LanguageModel, AutoCloseable {
         return "bfloat16";
     }
 
+    @Override
+    public String device() {
+        return "cpu";
+    }
+
     private interface Answer<R, A> {
         A of(R request, int index);
     }

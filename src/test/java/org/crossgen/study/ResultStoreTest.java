@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.RecordResult;
+import org.crossgen.tensor.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +151,31 @@ class ResultStoreTest {
             assertEquals(Optional.of(job.key()), s.claimNextJob("h:1", LEASE));
             assertTrue(s.completeJob(job.key(), "h:1", tmp.resolve("models"), 2.0));
             assertEquals(Optional.of(tuned.key()), s.claimNextCell("h:1", null, LEASE));
+        }
+    }
+
+    /** Finished work of the plan counts in the provenance lines, per build, device and dtype; other work does not. */
+    @Test
+    void provenanceIsRecordedPerJobAndCellAndSummedPerBuild() throws Exception {
+        TrainingJob job = StudyFixtures.job();
+        EvalCell a = StudyFixtures.cell("id", 0), b = StudyFixtures.cell("id", 1), pending = StudyFixtures.cell("id", 2);
+        Provenance cpu = new Provenance("0.1.0", "0123456789ab", "2.10.0", "cpu", "float32");
+        Provenance gpu = new Provenance("0.1.0", "0123456789ab", "2.10.0", "cuda:0", "bf16");
+        try (ResultStore s = ResultStore.open(tmp)) {
+            s.register(new StudyPlan(null, List.of(job), List.of(a, b, pending)));
+            assertTrue(s.claim(ResultStore.Table.JOBS, job.key(), "h:1", LEASE));
+            assertTrue(s.completeJob(job.key(), "h:1", tmp.resolve("models"), 2.0));
+            s.recordProvenance(job.key(), StudyPhase.TRAIN, gpu);
+            for (EvalCell c : List.of(a, b)) {
+                assertTrue(s.claim(ResultStore.Table.CELLS, c.key(), "h:1", LEASE));
+                assertTrue(s.completeCell(c.key(), "h:1", StudyFixtures.result(c), 0.5));
+                s.recordProvenance(c.key(), StudyPhase.EVAL, cpu);
+            }
+            s.recordProvenance(pending.key(), StudyPhase.EVAL, gpu); // not done: not counted
+            assertEquals(Optional.of(gpu), s.provenance(job.key()));
+            assertEquals(Optional.empty(), s.provenance("no-such-key"));
+            assertEquals(List.of("crossgen 0.1.0 (git 0123456789ab), libtorch 2.10.0, cuda:0, bf16: 1 training job",
+                    "crossgen 0.1.0 (git 0123456789ab), libtorch 2.10.0, cpu, float32: 2 evaluation cells"), s.provenanceLines());
         }
     }
 

@@ -70,7 +70,7 @@ class SlurmSubmitterTest {
                 #SBATCH --kill-on-invalid-dep=yes
                 set -euo pipefail
                 export CROSSGEN_CUDA=1
-                exec /opt/crossgen/crossgen study run-cell /data/studies/mini.yaml --dir /data/runs/mini --phase eval \
+                exec /opt/crossgen/crossgen study run-cell /data/studies/mini.yaml --out /data/runs/mini --phase eval \
                 --index "$SLURM_ARRAY_TASK_ID" --keys /data/runs/mini/slurm/s001-eval.keys --device cuda --batch-size 8 \
                 --lease-minutes 10
                 """, text);
@@ -86,7 +86,7 @@ class SlurmSubmitterTest {
         assertTrue(lines.contains("#SBATCH --job-name=crossgen-s-train"), text);
         assertFalse(text.contains("--dependency") || text.contains("--partition") || text.contains("--gpus"), text);
         assertTrue(lines.contains("export CROSSGEN_CUDA=1"), text); // a CUDA device builds and runs the CUDA libtorch
-        assertEquals("exec '/opt/my crossgen/crossgen' study run-cell /s.yml --dir /r --phase train --index \"$SLURM_ARRAY_TASK_ID\" "
+        assertEquals("exec '/opt/my crossgen/crossgen' study run-cell /s.yml --out /r --phase train --index \"$SLURM_ARRAY_TASK_ID\" "
                 + "--keys /r/slurm/s002-train.keys --device cuda --batch-size 4 --lease-minutes 30 --task-file /t/topic.yaml",
                 lines.get(lines.size() - 1));
     }

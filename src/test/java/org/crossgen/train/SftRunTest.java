@@ -54,6 +54,7 @@ class SftRunTest {
         JsonNode card = new ObjectMapper().readTree(tmp.resolve("run_card.json").toFile());
         assertEquals(SftExample.sha256(data), card.get("data_sha256").asText());
         for (String k : List.of("config", "seed", "final_loss", "tokens_per_s", "wall_s")) assertTrue(card.has(k), "run card lacks " + k);
+        assertEquals(java.util.Optional.of(org.crossgen.tensor.Provenance.of("cpu", "fp32")), org.crossgen.tensor.Provenance.in(card));
         JsonNode line = new ObjectMapper().readTree(Files.readAllLines(tmp.resolve("metrics.jsonl")).get(0));
         for (String k : List.of("step", "epoch", "loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s")) assertTrue(line.has(k), "metrics lack " + k);
     }
