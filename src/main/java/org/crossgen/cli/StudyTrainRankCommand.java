@@ -26,7 +26,7 @@ final class StudyTrainRankCommand implements Callable<Integer> {
     @Mixin StudySpecOptions specOptions;
 
     @Option(names = "--key", required = true, paramLabel = "KEY", description = "The training job's key.") String key;
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The job's (partial) model folder.") Path out;
+    @Option(names = "--model-out", required = true, paramLabel = "DIR", description = "The job's (partial) model folder.") Path out;
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV") String device;
     @Option(names = "--dist-timeout", defaultValue = "600", paramLabel = "SECONDS",
             description = "A rank waiting longer than this for the others fails. Default: ${DEFAULT-VALUE}.") long distTimeout;

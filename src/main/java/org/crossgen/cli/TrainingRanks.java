@@ -15,7 +15,7 @@ import org.crossgen.tensor.ComputeDevice;
 
 /**
  * Starts the ranks of a study's training job ({@code training.gpus_per_job: N}), each running
- * {@code crossgen study train-rank SPEC --dir DIR --key KEY --out FOLDER}: as child JVMs on this
+ * {@code crossgen study train-rank SPEC --out DIR --key KEY --model-out FOLDER}: as child JVMs on this
  * machine ({@code study run}, {@code run-cell}), or as a Slurm job step ({@code run-cell
  * --rank-launcher srun}, what {@code study submit --slurm} writes). The worker that claimed the
  * job stays the only one that talks to the results store; the ranks only train.
@@ -58,8 +58,8 @@ final class TrainingRanks implements SftJobTrainer.Ranks {
 
     /** The command line of each rank. */
     List<String> arguments(TrainingJob job, Path outDir) {
-        List<String> args = new ArrayList<>(List.of("study", "train-rank", spec.toString(), "--dir", dir.toString(), "--key", job.key(),
-                "--out", outDir.toAbsolutePath().normalize().toString(), "--device", device));
+        List<String> args = new ArrayList<>(List.of("study", "train-rank", spec.toString(), "--out", dir.toString(), "--key", job.key(),
+                "--model-out", outDir.toAbsolutePath().normalize().toString(), "--device", device));
         for (Path f : taskFiles) {
             args.add("--task-file");
             args.add(f.toString());

@@ -69,9 +69,10 @@ class StudyCommandTest {
         CliRun planJson = CliRun.of("study", "plan", spec.toString(), "--dir", dir.toString(), "--json");
         assertEquals(0, planJson.exitCode(), planJson.err());
         JsonNode p = new ObjectMapper().readTree(planJson.out());
-        assertEquals(List.of(true, 0, 2, "done", 3, 6L), List.of(p.get("started").asBoolean(), p.get("jobs").size(), p.get("cells").size(),
-                p.at("/cells/0/state").asText(), p.at("/cells/0/records").asInt(), p.at("/cost/eval_records").asLong()));
-        assertEquals("base tiny -> sentiment/yelp t0 k0", p.at("/cells/0/label").asText());
+        assertEquals(List.of(true, 0, 2, 2, "done", 3, 6L), List.of(p.get("started").asBoolean(), p.get("training_jobs").asInt(),
+                p.get("cells").asInt(), p.get("cells_done").asInt(), p.at("/cell_list/0/state").asText(), p.at("/cell_list/0/records").asInt(),
+                p.at("/cost/eval_records").asLong()));
+        assertEquals("base tiny -> sentiment/yelp t0 k0", p.at("/cell_list/0/label").asText());
         CliRun statusJson = CliRun.of("study", "status", spec.toString(), "--out", dir.toString(), "--json");
         assertEquals(0, statusJson.exitCode(), statusJson.err());
         JsonNode s = new ObjectMapper().readTree(statusJson.out());
@@ -108,7 +109,7 @@ class StudyCommandTest {
         CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", tmp.resolve("d").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith("error: " + spec + ": 2 problems\n"), run.err());
-        assertTrue(run.err().contains(spec + ": eval_shots[0]: 9 shots exceed the demonstration pool of sentiment/yelp (8)"), run.err());
+        assertTrue(run.err().contains(spec + ": eval_shots[0]: 9 shots exceed the demonstration pool of sentiment/yelp (sentiment/few_shot/yelp_few_shot.json holds 8)"), run.err());
         assertTrue(!Files.exists(tmp.resolve("d")), "the study folder was created for a bad spec");
     }
 

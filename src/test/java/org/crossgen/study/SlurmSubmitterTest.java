@@ -115,7 +115,7 @@ class SlurmSubmitterTest {
                 export CROSSGEN_CUDA=1
                 # training.gpus_per_job: 4: run-cell claims the job, then starts its ranks with
                 # srun --nodes=1 --ntasks=4 --ntasks-per-node=4 --kill-on-bad-exit=1 --gpus-per-task=1 ... study train-rank
-                exec /opt/crossgen/crossgen study run-cell /data/studies/paper.yaml --dir /data/runs/paper --phase train \
+                exec /opt/crossgen/crossgen study run-cell /data/studies/paper.yaml --out /data/runs/paper --phase train \
                 --index "$SLURM_ARRAY_TASK_ID" --keys /data/runs/paper/slurm/s001-train.keys --device cuda --batch-size 8 \
                 --lease-minutes 10 --rank-launcher srun
                 """, submitter.script(StudyPhase.TRAIN, 6, Path.of("/data/runs/paper/slurm/s001-train.keys"), null, 4));
