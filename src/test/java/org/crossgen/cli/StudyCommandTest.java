@@ -78,7 +78,7 @@ class StudyCommandTest {
         CliRun run = CliRun.of("study", "run", spec.toString(), "--dir", tmp.resolve("d").toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith("error: " + spec + ": 2 problems\n"), run.err());
-        assertTrue(run.err().contains(spec + ": eval_shots[0]: 9 shots exceed the demonstration pool of sentiment/yelp (8)"), run.err());
+        assertTrue(run.err().contains(spec + ": eval_shots[0]: 9 shots exceed the demonstration pool of sentiment/yelp (sentiment/few_shot/yelp_few_shot.json holds 8)"), run.err());
         assertTrue(!Files.exists(tmp.resolve("d")), "the study folder was created for a bad spec");
     }
 
