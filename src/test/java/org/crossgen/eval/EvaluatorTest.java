@@ -29,17 +29,18 @@ class EvaluatorTest {
     @TempDir static Path shared;
     @TempDir Path tmp;
 
+    static TinyModels.Loaded loaded;
+
     @BeforeAll
     static void load() throws Exception {
-        Path dir = TinyModels.withTokenizer(shared.resolve("tiny"), 11);
-        model = LlamaModel.load(dir, DType.FLOAT32, ComputeDevice.CPU);
-        tokenizer = Tokenizer.load(dir);
+        loaded = TinyModels.loadWithTokenizer(shared.resolve("tiny"), 11);
+        model = loaded.model();
+        tokenizer = loaded.tokenizer();
     }
 
     @AfterAll
     static void close() {
-        model.close();
-        tokenizer.close();
+        loaded.close();
     }
 
     static EvalSpec spec(String dataset, int shots, ScoringMode mode, int limit) {

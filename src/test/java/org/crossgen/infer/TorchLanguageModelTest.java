@@ -29,17 +29,18 @@ class TorchLanguageModelTest {
     private static final List<String> RECORDS = List.of("Works as described.", "Broke the first time I dropped it on the carpet.",
             "Meh.", "The colours are lovely but the zipper sticks and the strap frayed within a week of light use.");
 
+    static TinyModels.Loaded loaded;
+
     @BeforeAll
     static void load() throws Exception {
-        Path dir = TinyModels.withTokenizer(shared.resolve("tiny"), 5);
-        model = LlamaModel.load(dir, DType.FLOAT32, ComputeDevice.CPU);
-        tokenizer = Tokenizer.load(dir);
+        loaded = TinyModels.loadWithTokenizer(shared.resolve("tiny"), 5);
+        model = loaded.model();
+        tokenizer = loaded.tokenizer();
     }
 
     @AfterAll
     static void close() {
-        model.close();
-        tokenizer.close();
+        loaded.close();
     }
 
     private static List<String> prompts() {

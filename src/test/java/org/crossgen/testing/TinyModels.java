@@ -13,6 +13,7 @@ import org.crossgen.model.llama.LoraConfig;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.Torch;
+import org.crossgen.text.Tokenizer;
 
 /** Small random models with the real 32k tokenizer, saved as HF folders: fast end-to-end tests. */
 public final class TinyModels {
@@ -20,6 +21,22 @@ public final class TinyModels {
 
     /** The shape: 1 layer, hidden 32, the 32k vocabulary, tied embeddings. */
     public static final LlamaConfig TINY = LlamaConfig.of(32000, 32, 1, 2, 1, 64, true);
+
+    /** A tiny model and its tokenizer, loaded together for a test class; closing frees both. */
+    public record Loaded(LlamaModel model, Tokenizer tokenizer) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+            tokenizer.close();
+        }
+    }
+
+    /** {@link #withTokenizer} written to {@code dir}, then loaded in float32 on the CPU. */
+    public static Loaded loadWithTokenizer(Path dir, long seed) throws IOException {
+        Path written = withTokenizer(dir, seed);
+        LlamaModel model = LlamaModel.load(written, DType.FLOAT32, ComputeDevice.CPU);
+        return new Loaded(model, Tokenizer.load(written));
+    }
 
     /** A tiny random Llama with the mistral-32k tokenizer, saved into {@code dir}. */
     public static Path withTokenizer(Path dir, long seed) throws IOException {
