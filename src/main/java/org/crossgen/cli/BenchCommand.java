@@ -24,7 +24,7 @@ final class BenchCommand {
                     + "when a Python with torch is found."})
     static final class Engine implements Callable<Integer> {
         @ParentCommand BenchCommand bench;
-        @Option(names = "--device", defaultValue = "cpu") String device;
+        @Option(names = "--device", defaultValue = "cpu", converter = DeviceName.class) String device;
         @Option(names = {"--rounds", "--steps"}, defaultValue = "3",
                 description = "Rounds; each measures every limit and workload once (medians reported; default ${DEFAULT-VALUE}).")
         int rounds;

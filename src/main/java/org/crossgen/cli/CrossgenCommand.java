@@ -7,6 +7,7 @@ import org.crossgen.model.llama.LoraConfig;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.study.Method;
 import org.crossgen.study.StudyPhase;
+import org.crossgen.tensor.DType;
 import org.crossgen.tensor.Provenance;
 import org.crossgen.train.LrSchedule;
 import org.crossgen.train.Precision;
@@ -61,6 +62,7 @@ public final class CrossgenCommand implements Runnable {
         CommandLine cl = new CommandLine(new CrossgenCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.registerConverter(Sampler.class, vocabulary(Sampler::parse));
+        cl.registerConverter(DType.class, vocabulary(DType::parse));
         cl.registerConverter(Method.class, vocabulary(Method::parse));
         cl.registerConverter(LrSchedule.class, vocabulary(LrSchedule::parse));
         cl.registerConverter(Precision.class, vocabulary(v -> Precision.parse("", v)));

@@ -24,14 +24,14 @@ final class ModelOptions {
 
     @Option(names = "--dtype", defaultValue = "float32", paramLabel = "TYPE",
             description = "Compute dtype: float32 or bfloat16 (default: ${DEFAULT-VALUE}).")
-    String dtype;
+    DType dtype;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
+    @Option(names = "--device", defaultValue = "cpu", converter = DeviceName.class, paramLabel = "DEV",
             description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
 
     LlamaModel load() throws IOException {
-        return LlamaModel.load(modelDir(), DType.parse(dtype), ComputeDevice.parse(device));
+        return LlamaModel.load(modelDir(), dtype, ComputeDevice.parse(device));
     }
 
     /** The --model folder: a folder as given, a Hub id's cached snapshot (downloaded once), or the built-in model. */

@@ -27,7 +27,7 @@ final class StudyTrainRankCommand implements Callable<Integer> {
 
     @Option(names = "--key", required = true, paramLabel = "KEY", description = "The training job's key.") String key;
     @Option(names = "--model-out", required = true, paramLabel = "DIR", description = "The job's (partial) model folder.") Path out;
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV") String device;
+    @Option(names = "--device", defaultValue = "cpu", converter = DeviceName.class, paramLabel = "DEV") String device;
     @Option(names = "--dist-timeout", defaultValue = "600", paramLabel = "SECONDS",
             description = "A rank waiting longer than this for the others fails. Default: ${DEFAULT-VALUE}.") long distTimeout;
 

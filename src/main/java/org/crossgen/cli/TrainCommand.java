@@ -129,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         ParseResult parsed = spec.commandLine().getParseResult();
         if (!parsed.hasMatchedOption("--dtype")) return null;
         if (parsed.hasMatchedOption("--precision")) throw new IllegalArgumentException("give --precision or --dtype, not both");
-        return Precision.forDType("--dtype", DType.parse(modelOptions.dtype));
+        return Precision.forDType("--dtype", modelOptions.dtype);
     }
 
     /** {@code --json}: the final summary, as {@code run_card.json} names its fields. */

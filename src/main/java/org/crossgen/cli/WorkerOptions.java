@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** How a study worker computes: {@code study run}, {@code study run-cell} and (passed on to its tasks) {@code study submit}. */
 final class WorkerOptions {
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV", description = "cpu, cuda or cuda:N; cuda needs the CUDA build, CROSSGEN_CUDA=1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", converter = DeviceName.class, paramLabel = "DEV", description = "cpu, cuda or cuda:N; cuda needs the CUDA build, CROSSGEN_CUDA=1 (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")

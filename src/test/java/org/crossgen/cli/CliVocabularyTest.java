@@ -35,6 +35,8 @@ class CliVocabularyTest {
                 {"--zero", "3", "Invalid value for option '--zero': 3: expected 0|none, 1|optimizer or 2|gradients"},
                 {"--method", "FT", "Invalid value for option '--method': unknown method \"FT\"; known: [base, ft, fticl]"},
                 {"--sampler", "papr", "Invalid value for option '--sampler': unknown sampler \"papr\"; known: paper, first, random"},
+                {"--dtype", "float8", "Invalid value for option '--dtype': unknown dtype \"float8\""},
+                {"--device", "gpu", "Invalid value for option '--device': unknown device \"gpu\"; use cpu, cuda or cuda:N"},
         };
         for (String[] c : cases) {
             CliRun r = CliRun.of("train", c[0], c[1], "--dry-run", "--model", CONFIG_ONLY);
