@@ -8,6 +8,7 @@ import org.crossgen.study.ResultStore;
 import org.crossgen.study.StudyLayout;
 import org.crossgen.study.StudyStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -20,14 +21,7 @@ final class StudyStatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC|DIR", description = "The study spec (its folder is runs/<name> or --out) or the study folder.")
     Path target;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Study folder of SPEC (default: runs/<spec name>).")
-    Path dir;
-
-    /** Old spelling of {@code --out}, accepted for one release. */
-    @Option(names = "--dir", hidden = true, paramLabel = "DIR")
-    void oldDir(Path d) {
-        dir = d;
-    }
+    @Mixin StudyFolderOption studyFolder;
 
     @Option(names = "--json", description = "Print the counts, ETA, failed and running work as one JSON object.")
     boolean json;
@@ -35,7 +29,7 @@ final class StudyStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.exists(target)) throw new IllegalArgumentException("no such file or folder: " + target + " (give a study spec or a study folder)");
-        Path folder = Files.isDirectory(target) ? target : StudyCommand.layout(target, dir).dir();
+        Path folder = Files.isDirectory(target) ? target : StudyCommand.layout(target, studyFolder.dir).dir();
         if (!ResultStore.exists(folder)) {
             throw new IllegalArgumentException("no study in " + folder + " (no " + new StudyLayout(folder).store().getFileName()
                     + "); start it with crossgen study run");

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -172,8 +171,6 @@ final class SpecReader {
         if (why != null) throw new StudySpecException(name, List.of(name + ": study spec " + why));
         try {
             text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new StudySpecException(name, List.of(name + ": no such file"));
         } catch (IOException e) {
             throw new StudySpecException(name, List.of(name + ": cannot read the study spec: " + e.getMessage()));
         }
