@@ -85,11 +85,12 @@ public final class EngineBench {
             report.put("device", device.toString());
             report.put("intra_op_threads", Torch.threads());
             report.put("blas_threads", Torch.blasThreads());
+            report.put("blas_core", Torch.blasCore());
             report.put("rounds", rounds);
             log.printf("model: %,d parameters (d %d, %d layers, %d heads, MLP %d, vocab %d), %s, %d intra-op threads, "
-                            + "%d OpenBLAS thread(s) for the model (limits use all cores)%n",
+                            + "%d OpenBLAS thread(s) (%s kernels) for the model (limits use all cores)%n",
                     fp32.parameterCount(), c.hiddenSize(), c.numLayers(), c.numHeads(), c.intermediateSize(), c.vocabSize(),
-                    device, Torch.threads(), Torch.blasThreads());
+                    device, Torch.threads(), Torch.blasThreads(), Torch.blasCore());
             Tensor ids;
             try (NativeScope scope = NativeScope.open()) {
                 ids = scope.keep(Tensor.create(new Random(42).longs((long) w.trainBatch() * w.trainSeq(), 0, c.vocabSize())

@@ -44,6 +44,12 @@ final class StudyProgressBar implements StudyRunner.Listener {
         show("");
     }
 
+    @Override
+    public synchronized void done(int done) {
+        this.done = done;
+        show("");
+    }
+
     /** Per-record progress of the cell in flight. */
     synchronized void record(EvalCell cell, int records, int of) {
         show(cell.label() + " " + records + "/" + of);

@@ -132,7 +132,7 @@ public final class LocalLauncher implements RankLauncher {
     }
 
     /** {@code java [this JVM's options] -cp [this class path] mainClass args}. */
-    static List<String> command(String mainClass, List<String> args) {
+    public static List<String> command(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {

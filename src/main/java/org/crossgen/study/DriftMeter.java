@@ -1,5 +1,6 @@
 package org.crossgen.study;
 
+import static org.bytedeco.pytorch.global.torch.kl_div;
 import static org.bytedeco.pytorch.global.torch.log_softmax;
 
 import java.io.IOException;
@@ -164,10 +165,15 @@ public final class DriftMeter implements AutoCloseable {
         return weightName.startsWith("model.embed_tokens.") ? "embed" : "head";
     }
 
+    /** Positions sent through the output head together: a {@code (rows, V)} slice stays a few MB (32 rows of 32k floats: 4 MB). */
+    static final int HEAD_ROWS = 32;
+
     /**
      * Mean of KL(p_base ‖ p_ft) over every position of every prompt. Prompts are right-padded to
-     * the batch's longest; under causal attention pads never influence real positions, and their
-     * own positions are masked out of the mean.
+     * the batch's longest; under causal attention pads never influence real positions. Only real
+     * positions reach the output heads, {@link #HEAD_ROWS} at a time: full {@code (B, T, V)}
+     * log-probabilities of two models cost hundreds of MB of fresh memory per batch, which took
+     * 16 s per fine-tuned model of the quick study (docs/engine.md).
      */
     static MeanKl meanKl(LlamaModel base, LlamaModel ft, List<long[]> prompts, int batchSize) {
         double sum = 0;
@@ -176,27 +182,40 @@ public final class DriftMeter implements AutoCloseable {
             List<long[]> batch = prompts.subList(from, Math.min(prompts.size(), from + batchSize));
             int n = batch.size(), width = batch.stream().mapToInt(p -> p.length).max().orElseThrow();
             long[] ids = new long[n * width];
-            float[] real = new float[n * width];
+            List<Long> real = new ArrayList<>();
             for (int b = 0; b < n; b++) {
                 long[] p = batch.get(b);
                 for (int t = 0; t < p.length; t++) {
                     ids[b * width + t] = p[t];
-                    real[b * width + t] = 1f;
+                    real.add((long) b * width + t);
                 }
-                positions += p.length;
             }
+            positions += real.size();
             try (NativeScope scope = NativeScope.open()) {
                 var dev = base.device().device();
-                Tensor in = Tensor.create(ids, n, width).to(dev, ScalarType.Long);          // (B, T)
-                Tensor pos = Tensors.positions(n, width).to(dev, ScalarType.Long);         // (B, T)
-                Tensor lpBase = log_softmax(base.forward(in, pos, null, null).to(ScalarType.Float), -1);  // (B, T, V)
-                Tensor lpFt = log_softmax(ft.forward(in, pos, null, null).to(ScalarType.Float), -1);      // (B, T, V)
-                Tensor kl = lpBase.exp().mul(lpBase.sub(lpFt)).sum(-1);   // (B, T)
-                Tensor mask = Tensor.create(real, n, width).to(dev, ScalarType.Float);    // (B, T)
-                sum += kl.mul(mask).sum().to(ScalarType.Double).item_double();
+                Tensor in = Tensor.create(ids, n, width).to(dev, ScalarType.Long);                          // (B, T)
+                Tensor pos = Tensors.positions(n, width).to(dev, ScalarType.Long);                         // (B, T)
+                Tensor where = Tensor.create(real.stream().mapToLong(Long::longValue).toArray(), real.size()).to(dev, ScalarType.Long);
+                Tensor hBase = realRows(base.hidden(in, pos, null, null), where);                            // (N, C)
+                Tensor hFt = realRows(ft.hidden(in, pos, null, null), where);                                // (N, C)
+                for (long r = 0; r < real.size(); r += HEAD_ROWS) {
+                    try (NativeScope chunk = NativeScope.open()) {
+                        long rows = Math.min(HEAD_ROWS, real.size() - r);
+                        Tensor lpBase = log_softmax(base.logits(hBase.narrow(0, r, rows)).to(ScalarType.Float), -1);  // (rows, V)
+                        Tensor lpFt = log_softmax(ft.logits(hFt.narrow(0, r, rows)).to(ScalarType.Float), -1);        // (rows, V)
+                        sum += kl_div(lpFt, lpBase, SUM, true).to(ScalarType.Double).item_double();  // Σ p_base (log p_base − log p_ft)
+                    }
+                }
             }
         }
         return new MeanKl(positions == 0 ? Double.NaN : sum / positions, positions);
+    }
+
+    /** libtorch's reduction code for a sum (at::Reduction::Sum). */
+    private static final long SUM = 2;
+
+    private static Tensor realRows(Tensor hidden, Tensor where) {                                          // (B, T, C) -> (N, C)
+        return hidden.reshape(-1, hidden.size(2)).index_select(0, where);
     }
 
     @Override

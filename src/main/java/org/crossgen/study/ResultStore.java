@@ -264,6 +264,23 @@ public final class ResultStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Pending cells of the plan whose training job is neither done nor failed: another worker is
+     * training it (or it waits to be claimed), so these cells become claimable later.
+     */
+    public synchronized int cellsAwaitingTraining() throws IOException {
+        return query(() -> {
+            String n = first("SELECT COUNT(*) FROM cells WHERE in_plan = 1 AND state = 'pending' AND job_key IN "
+                    + "(SELECT key FROM training_jobs WHERE state IN ('pending', 'running'))");
+            return n == null ? 0 : Integer.parseInt(n);
+        });
+    }
+
+    /** Done rows of {@code table} that are in the plan. */
+    public synchronized int doneCount(Table table) throws IOException {
+        return query(() -> Integer.parseInt(first("SELECT COUNT(*) FROM " + table.sql + " WHERE in_plan = 1 AND state = 'done'")));
+    }
+
     /** Renews {@code worker}'s claim; false if it no longer holds it. */
     public synchronized boolean heartbeat(Table table, String key, String worker) throws IOException {
         return update("UPDATE " + table.sql + " SET claimed_at = ? WHERE key = ? AND worker = ? AND state = 'running'",

@@ -77,6 +77,11 @@ public record StudyLayout(Path dir) {
         return dir.resolve("report");
     }
 
+    /** Logs of the extra workers of {@code study run --workers N}. */
+    public Path logs() {
+        return dir.resolve("logs");
+    }
+
     public Path slurm() {
         return dir.resolve("slurm");
     }

@@ -36,6 +36,9 @@ public final class StudyRunner {
         default void started(String label) {}
 
         default void finished(String label, boolean ok, double seconds) {}
+
+        /** {@code done} items of the phase are done, by this worker or others on the same study. */
+        default void done(int done) {}
     }
 
     private final StudyLayout layout;
@@ -43,6 +46,7 @@ public final class StudyRunner {
     private final CellEvaluator evaluator;
     private final Listener listener;
     private final Duration lease;
+    private final String workerId;
 
     /**
      * @param layout    the study folder
@@ -52,6 +56,12 @@ public final class StudyRunner {
      * @param lease     how long a claim stays valid without a heartbeat (heartbeats every lease / 4)
      */
     public StudyRunner(StudyLayout layout, Trainer trainer, CellEvaluator evaluator, Listener listener, Duration lease) {
+        this(layout, trainer, evaluator, listener, lease, StudyWorker.processId());
+    }
+
+    /** As above, with the worker's id given (tests run two workers in one process). */
+    StudyRunner(StudyLayout layout, Trainer trainer, CellEvaluator evaluator, Listener listener, Duration lease, String workerId) {
+        this.workerId = workerId;
         this.layout = layout;
         this.trainer = trainer;
         this.evaluator = evaluator;
@@ -62,7 +72,7 @@ public final class StudyRunner {
     public StudyRun run(StudyPlan plan) throws IOException {
         Files.createDirectories(layout.dir());
         try (ResultStore store = ResultStore.open(layout.dir());
-             StudyWorker worker = new StudyWorker(layout, store, plan, trainer, evaluator, StudyWorker.processId(), lease, LOG::warn)) {
+             StudyWorker worker = new StudyWorker(layout, store, plan, trainer, evaluator, workerId, lease, LOG::warn)) {
             String specText = plan.spec() != null && plan.spec().file() != null && Files.isRegularFile(plan.spec().file())
                     ? Files.readString(plan.spec().file()) : null;
             long runId = store.startRun(worker.id(), plan.spec() == null ? null : plan.spec().file(), specText);
@@ -81,21 +91,61 @@ public final class StudyRunner {
         }
     }
 
-    /** Claims and computes work of one phase until none is left; returns how many this run stored. */
+    /**
+     * Claims and computes work of one phase until none is left; returns how many this run stored.
+     * In the evaluation phase a worker whose remaining cells wait for a job another worker is
+     * training (several workers on one study, {@code study run --workers N}) waits for it, and
+     * trains a job itself if one becomes claimable again (its worker died).
+     */
     private int runPhase(StudyPhase phase, String name, int total, ResultStore store, StudyWorker worker) throws IOException {
         if (total == 0) return 0;
-        long done = store.workRows(phase.table).stream().filter(r -> r.state() == WorkState.DONE).count();
-        listener.phase(name, total, (int) done);
+        listener.phase(name, total, store.doneCount(phase.table));
         int stored = 0;
-        for (Optional<String> next; (next = worker.claimNext(phase)).isPresent(); ) {
+        while (true) {
+            Optional<String> next = worker.claimNext(phase);
+            StudyPhase of = phase;
+            if (next.isEmpty() && phase == StudyPhase.EVAL && store.cellsAwaitingTraining() > 0) {
+                worker.releaseDeadClaims();
+                next = worker.claimNext(StudyPhase.TRAIN);
+                of = StudyPhase.TRAIN;
+                if (next.isEmpty()) {
+                    listener.done(store.doneCount(phase.table));
+                    pause();
+                    continue;
+                }
+            }
+            if (next.isEmpty()) break;
             String key = next.get();
-            listener.started(worker.label(phase, key));
-            StudyWorker.Attempt a = worker.compute(phase, key);
-            if (a.ending() == StudyWorker.Ending.FAILED) LOG.warn("{} {} failed: {}", phase.noun, a.label(), StudyWorker.firstLine(a.error()));
-            if (a.stored()) stored++;
+            listener.started(worker.label(of, key));
+            StudyWorker.Attempt a = worker.compute(of, key);
+            if (a.ending() == StudyWorker.Ending.FAILED) LOG.warn("{} {} failed: {}", of.noun, a.label(), StudyWorker.firstLine(a.error()));
+            if (a.stored() && of == phase) stored++;
             listener.finished(a.label(), a.stored(), a.seconds());
+            listener.done(store.doneCount(phase.table));
         }
         return stored;
+    }
+
+    /** How long a worker waiting for another worker's training job sleeps between looks. */
+    static final Duration POLL = Duration.ofMillis(500);
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for another worker's training job", e);
+        }
+    }
+
+    /**
+     * Where the study in {@code layout} stands, {@code trained} jobs and {@code evaluated} cells
+     * having been computed by this run (all its workers).
+     */
+    public static StudyRun status(StudyLayout layout, int trained, int evaluated) throws IOException {
+        try (ResultStore store = ResultStore.open(layout.dir())) {
+            return outcome(store, trained, evaluated);
+        }
     }
 
     private static StudyRun outcome(ResultStore store, int trained, int evaluated) throws IOException {

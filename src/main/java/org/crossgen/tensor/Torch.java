@@ -110,6 +110,15 @@ public final class Torch {
         return openblas_full.openblas_get_num_threads();
     }
 
+    /**
+     * The kernels OpenBLAS chose for this CPU, e.g. {@code Haswell} or {@code SkylakeX}; the
+     * launcher's {@code OPENBLAS_CORETYPE} overrides its choice (docs/engine.md, OpenBLAS kernels).
+     */
+    public static String blasCore() {
+        init();
+        return openblas_full.openblas_get_corename().getString().trim();
+    }
+
     /** Sets OpenBLAS's thread count for the float32 matmuls that follow (process-wide). */
     public static void blasThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("BLAS threads must be >= 1, got " + n);

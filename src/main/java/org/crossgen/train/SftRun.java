@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,14 +276,19 @@ public final class SftRun implements AutoCloseable {
         double lr = config.learningRate() * config.schedule().factor(step, totalSteps, config.warmupSteps());
 
         // Collate every micro-batch first: the loss divides by the target tokens of the whole step.
+        // The step's examples go to micro-batches longest first: the step's gradient is the same sum
+        // over the same examples, with less padding (multinli: ~30% fewer tokens computed).
+        Integer[] stepIdx = new Integer[to - from];
+        for (int i = from; i < to; i++) stepIdx[i - from] = order[i];
+        Arrays.sort(stepIdx, Comparator.comparingInt((Integer i) -> -examples.get(i).length()));
         List<SftBatch> micro = new ArrayList<>();
         long targets = 0;
-        for (int m = from; m < to; m += config.microBatchSize()) {
+        for (int m = 0; m < stepIdx.length; m += config.microBatchSize()) {
             List<SftExample> ex = new ArrayList<>();
             List<Integer> idx = new ArrayList<>();
-            for (int i = m; i < Math.min(to, m + config.microBatchSize()); i++) {
-                ex.add(examples.get(order[i]));
-                idx.add(order[i]);
+            for (int i = m; i < Math.min(stepIdx.length, m + config.microBatchSize()); i++) {
+                ex.add(examples.get(stepIdx[i]));
+                idx.add(stepIdx[i]);
             }
             SftBatch b = SftBatch.collate(ex, idx, eosId, config.padTokenId(), config.maxLength());
             micro.add(b);

@@ -148,6 +148,38 @@ class StudyCommandTest {
     }
 
     /**
+     * study run --workers 2: a second worker JVM shares the study through its store; every cell is
+     * evaluated once, the results equal one worker's, the worker's log is kept, and the summary
+     * counts the work of both.
+     */
+    @Test
+    void twoWorkersShareAStudyToTheResultsOfOne() throws Exception {
+        Path spec = spec("""
+                train_datasets: [sentiment/amazon]
+                training: {epochs: 1, lr: 1.0e-3, batch_size: 4, max_length: 256}
+                """);
+        Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft]")
+                .replace("eval_records: 3,", "eval_records: 3, train_records: 8,")
+                .replace("eval_sets: [sentiment/yelp]", "eval_sets: [sentiment/yelp, detection/qqp, question/tweetqa]"));
+        Path one = tmp.resolve("one"), two = tmp.resolve("two");
+        CliRun single = CliRun.of("study", "run", spec.toString(), "--out", one.toString(), "--workers", "1");
+        assertEquals(0, single.exitCode(), single.err());
+        CliRun shared = CliRun.of("study", "run", spec.toString(), "--out", two.toString(), "--workers", "2");
+        assertEquals(0, shared.exitCode(), shared.err());
+        assertTrue(shared.out().contains("trained 1 job(s), evaluated 12 cell(s) in this run"), shared.out());
+        assertTrue(Files.isRegularFile(two.resolve("logs/worker-1.log")), "the second worker's log");
+        assertTrue(Files.exists(two.resolve("report/report.html")));
+        Path a = tmp.resolve("a.json"), b = tmp.resolve("b.json");
+        CliRun.of("study", "export", one.toString(), "--json", a.toString());
+        CliRun.of("study", "export", two.toString(), "--json", b.toString());
+        assertEquals(new ObjectMapper().readTree(a.toFile()), new ObjectMapper().readTree(b.toFile()));
+
+        CliRun bad = CliRun.of("study", "run", spec.toString(), "--out", two.toString(), "--workers", "0");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--workers 0: expected a number >= 1 or auto"), bad.err());
+    }
+
+    /**
      * kill -9 in the middle of a real study (training and evaluation in a child JVM), then a restart:
      * the results equal those of an uninterrupted run, and no finished cell is computed again.
      */
@@ -165,7 +197,7 @@ class StudyCommandTest {
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrossgenCommand.class.getName(),
-                "study", "run", spec.toString(), "--dir", killed.toString()).redirectErrorStream(true)
+                "study", "run", spec.toString(), "--dir", killed.toString(), "--workers", "1").redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("child.log").toFile()).start();
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (doneCells(killed) < 2 && child.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);

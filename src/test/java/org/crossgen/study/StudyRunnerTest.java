@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.EvalResult;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,49 @@ class StudyRunnerTest {
                 StudyRunner.LEASE).run(plan);
         assertEquals(new StudyRun(0, 0, 1, 1, 8, 8, List.of()), second);
         assertEquals(0, again.total.get());
+    }
+
+    @Test
+    void aWorkerWaitsForTheJobAnotherWorkerTrainsAndEachCellIsEvaluatedOnce() throws Exception {
+        StudyPlan plan = plan(SPEC);
+        Path dir = tmp.resolve("study");
+        String job = plan.jobs().get(0).key();
+        AtomicLong trainedAt = new AtomicLong(), returnedAt = new AtomicLong();
+        CountingEvaluator evB = new CountingEvaluator(0), evA = new CountingEvaluator(0);
+        // worker b trains the only job, slowly; worker a starts once b holds it
+        Thread b = new Thread(() -> {
+            try {
+                new StudyRunner(new StudyLayout(dir), (j, out) -> {
+                    Thread.sleep(1500);
+                    fakeTrain(j, out);
+                    trainedAt.set(System.nanoTime());
+                }, evB, null, StudyRunner.LEASE, "hostb:1").run(plan);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        b.start();
+        for (int i = 0; i < 200 && !jobRunning(dir, job); i++) Thread.sleep(20);
+        assertTrue(jobRunning(dir, job), "worker b claimed the job");
+        new StudyRunner(new StudyLayout(dir), (j, out) -> { throw new AssertionError("a trained " + j); }, evA, null,
+                StudyRunner.LEASE, "hosta:1").run(plan);
+        returnedAt.set(System.nanoTime());
+        b.join(30_000);
+        // a evaluated the base model's cells meanwhile, then waited for b's job instead of leaving its cells
+        assertTrue(evA.total.get() >= 4, "a evaluated " + evA.total.get() + " cells");
+        assertTrue(returnedAt.get() > trainedAt.get(), "a returned before b's job was done");
+        Set<String> both = new HashSet<>(evA.calls.keySet());
+        both.addAll(evB.calls.keySet());
+        assertEquals(8, both.size());
+        assertEquals(8, evA.total.get() + evB.total.get(), "no cell evaluated twice");
+        assertEquals(8, rows(dir).size());
+    }
+
+    private static boolean jobRunning(Path dir, String key) throws Exception {
+        if (!ResultStore.exists(dir)) return false;
+        try (ResultStore s = ResultStore.open(dir)) {
+            return s.state(ResultStore.Table.JOBS, key).equals(java.util.Optional.of(WorkState.RUNNING));
+        }
     }
 
     @Test
