@@ -52,6 +52,7 @@ public final class Torch {
                 throw new IllegalStateException("cannot load libtorch: " + e.getMessage(), e);
             }
             set_num_threads(defaultThreads());
+            matchBlasThreads(defaultThreads());
             ready = true;
             log.debug("libtorch ready in {} ms, {} intra-op threads", (System.nanoTime() - t0) / 1_000_000,
                     get_num_threads());
@@ -89,10 +90,25 @@ public final class Torch {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** Sets the number of intra-op threads. */
+    /** Sets the number of intra-op threads (and OpenBLAS's, as {@link #init} does). */
     public static void threads(int n) {
         init();
         set_num_threads(n);
+        matchBlasThreads(n);
+    }
+
+    /**
+     * OpenBLAS runs libtorch's float32 matmuls in its own thread pool. Its threads and libtorch's
+     * OpenMP threads share the cores well only when OpenMP threads sleep as soon as their work is
+     * done ({@code OMP_WAIT_POLICY=PASSIVE}, which the launcher sets): then OpenBLAS gets as many
+     * threads as libtorch (58M shape, 2 cores: fp32 training 1.34x, batch-16 decoding 1.48x). With
+     * spinning OpenMP threads two pools fight (training 0.8x, batch-1 decoding 0.17x), so OpenBLAS
+     * keeps one thread. {@code OPENBLAS_NUM_THREADS}, when set, wins (docs/engine.md, Threads).
+     */
+    private static void matchBlasThreads(int threads) {
+        if (System.getenv("OPENBLAS_NUM_THREADS") != null) return;
+        boolean passive = "passive".equalsIgnoreCase(String.valueOf(System.getenv("OMP_WAIT_POLICY")).trim());
+        openblas_full.openblas_set_num_threads(passive ? threads : 1);
     }
 
     /** libtorch's intra-op threads (elementwise ops, reductions, oneDNN's bf16 matmuls, attention). */
