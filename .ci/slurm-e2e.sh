@@ -80,7 +80,7 @@ SPEC=$W/study.yaml
 echo "slurm-e2e: spec $W/study.yaml:"; cat "$W/study.yaml"
 if part clean || part kill; then
   t0=$SECONDS
-  ./crossgen study run "$SPEC" --out "$W/local" > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
+  ./crossgen study run "$SPEC" --out "$W/local" --workers 1 > "$W/local.out" 2>&1 || { cat "$W/local.out"; exit 1; }
   ./crossgen study export "$W/local" --csv-file "$W/local.csv" >/dev/null
   CELLS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM cells WHERE in_plan = 1")))
   JOBS=$(($(sqlite3 "$W/local/study.db" "SELECT count(*) FROM training_jobs WHERE in_plan = 1")))

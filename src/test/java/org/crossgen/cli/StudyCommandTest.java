@@ -147,13 +147,8 @@ class StudyCommandTest {
         assertTrue(again.out().contains("trained 0 job(s), evaluated 0 cell(s) in this run"), again.out());
     }
 
-    /**
-     * study run --workers 2: a second worker JVM shares the study through its store; every cell is
-     * evaluated once, the results equal one worker's, the worker's log is kept, and the summary
-     * counts the work of both.
-     */
-    @Test
-    void twoWorkersShareAStudyToTheResultsOfOne() throws Exception {
+    /** FT on 8 amazon records; base and FT evaluated on 3 sets of 3 tasks under 2 templates: 1 job, 12 cells. */
+    private Path fineTuneOnThreeSets() throws Exception {
         Path spec = spec("""
                 train_datasets: [sentiment/amazon]
                 training: {epochs: 1, lr: 1.0e-3, batch_size: 4, max_length: 256}
@@ -161,6 +156,17 @@ class StudyCommandTest {
         Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft]")
                 .replace("eval_records: 3,", "eval_records: 3, train_records: 8,")
                 .replace("eval_sets: [sentiment/yelp]", "eval_sets: [sentiment/yelp, detection/qqp, question/tweetqa]"));
+        return spec;
+    }
+
+    /**
+     * study run --workers 2: a second worker JVM shares the study through its store; every cell is
+     * evaluated once, the results equal one worker's, the worker's log is kept, and the summary
+     * counts the work of both.
+     */
+    @Test
+    void twoWorkersShareAStudyToTheResultsOfOne() throws Exception {
+        Path spec = fineTuneOnThreeSets();
         Path one = tmp.resolve("one"), two = tmp.resolve("two");
         CliRun single = CliRun.of("study", "run", spec.toString(), "--out", one.toString(), "--workers", "1");
         assertEquals(0, single.exitCode(), single.err());
@@ -185,13 +191,7 @@ class StudyCommandTest {
      */
     @Test
     void killedStudyRestartsToIdenticalResults() throws Exception {
-        Path spec = spec("""
-                train_datasets: [sentiment/amazon]
-                training: {epochs: 1, lr: 1.0e-3, batch_size: 4, max_length: 256}
-                """);
-        Files.writeString(spec, Files.readString(spec).replace("methods: [base]", "methods: [base, ft]")
-                .replace("eval_records: 3,", "eval_records: 3, train_records: 8,")
-                .replace("eval_sets: [sentiment/yelp]", "eval_sets: [sentiment/yelp, detection/qqp, question/tweetqa]"));
+        Path spec = fineTuneOnThreeSets();
         Path whole = tmp.resolve("whole"), killed = tmp.resolve("killed");
         assertEquals(0, CliRun.of("study", "run", spec.toString(), "--dir", whole.toString()).exitCode());
 

@@ -55,6 +55,21 @@ class PlannerTest {
     }
 
     @Test
+    void anEmptyFticlListLeavesThatTaskOutOfFticl() throws Exception {
+        StudyPlan p = plan("""
+                models: [tiny]
+                train_datasets: [summary/xsum, sentiment/amazon]
+                methods: [base, ft, fticl]
+                fticl_shots: {summary: [], sentiment: [1]}
+                eval_sets: [sentiment/yelp]
+                templates: [0]
+                """);
+        assertEquals(List.of("ft summary/xsum n=2000 seed=1", "ft sentiment/amazon n=2000 seed=1", "fticl1 sentiment/amazon n=2000 seed=1"),
+                p.jobs().stream().map(TrainingJob::label).toList());
+        assertEquals(1 + 3, p.cells().size());
+    }
+
+    @Test
     void classificationTestSetsTakeTheirOwnRecordLimit() throws Exception {
         StudyPlan p = plan("""
                 models: [tiny]
