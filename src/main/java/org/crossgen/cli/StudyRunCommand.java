@@ -58,7 +58,17 @@ final class StudyRunCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int count = workerCount(plan, device, cores);
         if (workerOnly) stopWithParent();
+        int threadsBefore = Torch.threads();
         if (count > 1 && System.getenv("CROSSGEN_THREADS") == null) Torch.threads(WorkerCount.threadsPerWorker(cores, count));
+        try {
+            return run(layout, registry, plan, device, cores, count);
+        } finally {
+            Torch.threads(threadsBefore);   // the command may run inside a longer-lived JVM (tests, an embedding tool)
+        }
+    }
+
+    private int run(StudyLayout layout, TaskRegistry registry, StudyPlan plan, ComputeDevice device, int cores, int count)
+            throws Exception {
         int[] before = doneCounts(layout, plan);
         StudyProgressBar bar = new StudyProgressBar(study.root.err(), ProgressBar.modeOfStderr(false));
         TrainingRanks ranks = new TrainingRanks(specOptions.spec, layout.dir(), registryOptions.taskFiles, workerOptions.device,
