@@ -31,6 +31,8 @@ final class ChildWorkers implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(LocalLauncher.command(CrossgenCommand.class.getName(), args))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("CROSSGEN_THREADS", Integer.toString(threads));
+            // OpenBLAS sizes its pool when it loads: a worker of one thread needs no idle second one
+            pb.environment().putIfAbsent("OPENBLAS_NUM_THREADS", Integer.toString(threads));
             processes.add(pb.start());
             logs.add(log);
         }
