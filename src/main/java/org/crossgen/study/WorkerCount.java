@@ -35,7 +35,7 @@ public final class WorkerCount {
         long largest = 0;
         for (Path dir : modelDirs(plan)) {
             if (!Files.isRegularFile(dir.resolve("config.json"))) return 1;
-            largest = Math.max(largest, parameters(LlamaConfig.read(dir)));
+            largest = Math.max(largest, LlamaModel.parameterCount(LlamaConfig.read(dir)));
         }
         if (largest == 0 || largest > SMALL_MODEL) return 1;
         long perWorker = 20 * largest + WORKER_OVERHEAD;   // fp32 weights, gradients, AdamW's two moments, and room
@@ -45,16 +45,6 @@ public final class WorkerCount {
     /** Intra-op threads per worker: the cores shared out, at least one. */
     public static int threadsPerWorker(int cores, int workers) {
         return Math.max(1, cores / workers);
-    }
-
-    static long parameters(LlamaConfig c) {
-        long n = 0;
-        for (long[] shape : LlamaModel.expectedShapes(c).values()) {
-            long e = 1;
-            for (long d : shape) e *= d;
-            n += e;
-        }
-        return n;
     }
 
     private static Set<Path> modelDirs(StudyPlan plan) {

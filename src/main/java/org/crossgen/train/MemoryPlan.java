@@ -47,8 +47,7 @@ public record MemoryPlan(long parameters, long trainable, int worldSize, long we
     public static MemoryPlan of(LlamaConfig model, TrainConfig c, int worldSize) {
         if (worldSize < 1) throw new IllegalArgumentException("worldSize must be >= 1, got " + worldSize);
         Map<String, long[]> shapes = LlamaModel.expectedShapes(model);
-        long params = 0;
-        for (long[] s : shapes.values()) params += numel(s);
+        long params = LlamaModel.parameterCount(model);
         LoraConfig lora = c.lora();
         long adapter = 0, adapterInputsPerLayer = 0;
         if (lora != null) {
@@ -99,12 +98,6 @@ public record MemoryPlan(long parameters, long trainable, int worldSize, long we
         if (!weightName.endsWith(".weight") || !weightName.startsWith("model.layers.")) return false;
         String module = weightName.substring(0, weightName.length() - ".weight".length());
         return lora.targetModules().contains(module.substring(module.lastIndexOf('.') + 1));
-    }
-
-    private static long numel(long[] shape) {
-        long n = 1;
-        for (long d : shape) n *= d;
-        return n;
     }
 
     public long peak() {

@@ -84,6 +84,17 @@ public final class LlamaModel implements AutoCloseable {
         return new Linear(name, params.get(name + ".weight"), bias ? params.get(name + ".bias") : null);
     }
 
+    /** Parameters of a model of config {@code c}, from its shapes alone (no weights loaded). */
+    public static long parameterCount(LlamaConfig c) {
+        long n = 0;
+        for (long[] shape : expectedShapes(c).values()) {
+            long e = 1;
+            for (long d : shape) e *= d;
+            n += e;
+        }
+        return n;
+    }
+
     /** Every weight name and shape this config needs, in checkpoint order. */
     public static Map<String, long[]> expectedShapes(LlamaConfig c) {
         Map<String, long[]> s = new LinkedHashMap<>();
