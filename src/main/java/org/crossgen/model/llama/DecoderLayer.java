@@ -1,7 +1,6 @@
 package org.crossgen.model.llama;
 
 import static org.bytedeco.pytorch.global.torch.rms_norm;
-import static org.bytedeco.pytorch.global.torch.scaled_dot_product_attention;
 import static org.bytedeco.pytorch.global.torch.silu;
 
 import java.util.List;
@@ -60,14 +59,27 @@ final class DecoderLayer {
             kh = kv[0];
             vh = kv[1];
         }
-        kh = repeatKv(kh);                                                                             // (B, H, S, D)
-        vh = repeatKv(vh);
-        // Without a mask, is_causal (top-left aligned) is right only when queries and keys start together.
-        boolean causal = mask == null && t > 1;
-        if (causal && !firstChunk) throw new IllegalArgumentException("multi-token forward on a non-empty KV cache needs a mask");
-        Tensor att = scaled_dot_product_attention(qh, kh, vh,
-                mask == null ? new TensorOptional() : new TensorOptional(mask), 0.0, causal, new DoubleOptional(), false);
+        Tensor att = t == 1 ? attendOne(qh, kh, vh, mask) : attendMany(qh, kh, vh, mask, firstChunk);   // (B, H, T, D)
         return o.forward(att.transpose(1, 2).reshape(b, t, (long) h * d));                            // (B, T, C)
+    }
+
+    /** Queries of several positions: keys and values repeated per query head. */
+    private Tensor attendMany(Tensor qh, Tensor kh, Tensor vh, Tensor mask, boolean firstChunk) {
+        // Without a mask, is_causal (top-left aligned) is right only when queries and keys start together.
+        boolean causal = mask == null;
+        if (causal && !firstChunk) throw new IllegalArgumentException("multi-token forward on a non-empty KV cache needs a mask");
+        return Attention.apply(qh, repeatKv(kh), repeatKv(vh), mask, causal);
+    }
+
+    /**
+     * One query position (a decode step). The query heads that share a key/value head become that
+     * head's rows, so the cache is read where it lies: repeating it would copy every cached key and
+     * value of every layer at every step. The mask {@code (B, 1, 1, S)} broadcasts over those rows.
+     */
+    private Tensor attendOne(Tensor qh, Tensor kh, Tensor vh, Tensor mask) {               // qh (B, H, 1, D)
+        long b = qh.size(0), d = qh.size(3);
+        Tensor grouped = qh.reshape(b, c.numKvHeads(), c.kvGroups(), d);                  // (B, KVH, G, D)
+        return Attention.apply(grouped, kh, vh, mask, false).reshape(b, c.numHeads(), 1, d);
     }
 
     /** Grouped-query attention: each key/value head serves {@code H / KVH} query heads. */
