@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The paper-shaped report opened in headless Chromium: it renders, every image decodes, the page
- * reports no script or console errors. Keeps the report and a screenshot under
- * {@code target/report-browser-test/report/} for a person to look at. Skipped without Chromium
+ * reports no script or console errors. Keeps the report ({@code target/report-browser-test/report/})
+ * and a screenshot beside it for a person to look at: not inside it, where a second run would find a
+ * file the report did not write and refuse to replace the folder. Skipped without Chromium
  * ({@code apt-get install -y chromium}).
  */
 class ReportBrowserTest {
@@ -29,7 +30,7 @@ class ReportBrowserTest {
         assertEquals(figures, r.images(), r.toString());
         assertTrue(r.ok(), () -> "broken images, script errors or console output: " + r);
 
-        Path screenshot = dir.resolve("screenshot.png");
+        Path screenshot = dir.resolveSibling("screenshot.png");
         browser.get().screenshot(html, screenshot, 2000);
         assertTrue(Files.size(screenshot) > 10_000, () -> "screenshot too small to show the report: " + screenshot);
     }
