@@ -69,7 +69,7 @@ final class StudyRunCommand implements Callable<Integer> {
 
     private int run(StudyLayout layout, TaskRegistry registry, StudyPlan plan, ComputeDevice device, int cores, int count)
             throws Exception {
-        int[] before = doneCounts(layout, plan);
+        int[] before = doneCounts(layout, plan, true);
         StudyProgressBar bar = new StudyProgressBar(study.root.err(), ProgressBar.modeOfStderr(false));
         TrainingRanks ranks = new TrainingRanks(specOptions.spec, layout.dir(), registryOptions.taskFiles, workerOptions.device,
                 TrainingRanks.Launch.LOCAL, study.root.out(), study.root.err());
@@ -88,7 +88,7 @@ final class StudyRunCommand implements Callable<Integer> {
             }
         }
         bar.end();
-        int[] after = doneCounts(layout, plan);
+        int[] after = doneCounts(layout, plan, false);
         StudyRun run = StudyRunner.status(layout, after[0] - before[0], after[1] - before[1]);
         for (String line : crashed) study.root.err().println("crossgen: " + line);
         study.root.out().println(run.summary());
@@ -123,11 +123,14 @@ final class StudyRunCommand implements Callable<Integer> {
         ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
     }
 
-    /** Done jobs and cells of the plan (the plan registered first, so a new study counts zero). */
-    private static int[] doneCounts(StudyLayout layout, StudyPlan plan) throws IOException {
+    /**
+     * Done jobs and cells of the plan; with {@code register}, the plan is registered first (a new
+     * study counts zero, and a changed spec counts only what is in it). Afterwards it already is.
+     */
+    private static int[] doneCounts(StudyLayout layout, StudyPlan plan, boolean register) throws IOException {
         Files.createDirectories(layout.dir());
         try (ResultStore store = ResultStore.open(layout.dir())) {
-            store.register(plan);
+            if (register) store.register(plan);
             return new int[] {store.doneCount(ResultStore.Table.JOBS), store.doneCount(ResultStore.Table.CELLS)};
         }
     }

@@ -127,8 +127,8 @@ public final class Torch {
     }
 
     /**
-     * The kernels OpenBLAS chose for this CPU, e.g. {@code Haswell} or {@code SkylakeX}; the
-     * launcher's {@code OPENBLAS_CORETYPE} overrides its choice (docs/engine.md, OpenBLAS kernels).
+     * The kernels OpenBLAS chose for this CPU, e.g. {@code Haswell} or {@code SkylakeX}; an
+     * {@code OPENBLAS_CORETYPE} in the environment overrides its choice (docs/engine.md, OpenBLAS kernels).
      */
     public static String blasCore() {
         init();
