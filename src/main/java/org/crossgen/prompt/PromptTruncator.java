@@ -123,8 +123,7 @@ public final class PromptTruncator {
                         + (fixedTokens > 1 ? " and target" : "") + ")");
             }
             String text = fields.get(field);
-            int have = tokenizer.count(text, false);
-            int end = tokenizer.prefixEnd(text, Math.max(0, have - (tokens - maxTokens)));
+            int end = tokenizer.endWithout(text, tokens - maxTokens);
             if (end >= text.length()) end = text.offsetByCodePoints(text.length(), -1); // token counts are not additive: always shorten
             cut += text.length() - end;
             fields.put(field, text.substring(0, end));

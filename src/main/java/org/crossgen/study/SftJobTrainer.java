@@ -2,6 +2,7 @@ package org.crossgen.study;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.crossgen.data.Dataset;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.dist.Collectives;
@@ -16,17 +17,21 @@ import org.crossgen.train.MemoryPlan;
 import org.crossgen.train.Precision;
 import org.crossgen.train.TrainConfig;
 import org.crossgen.train.TrainingListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The study's {@link Trainer}: fine-tunes the job's base model with {@link FineTuning} and leaves a
  * plain Hugging Face checkpoint in the output folder (a LoRA adapter is merged into the weights,
  * and kept under {@code adapter/}), with the tokenizer files, {@code metrics.jsonl} and
- * {@code run_card.json}, so the evaluator loads every model the same way.
+ * {@code run_card.json}, so the evaluator loads every model the same way; and its drift from the
+ * base ({@code drift.json}, {@link DriftCache}).
  *
  * <p>A job of several ranks ({@code training.gpus_per_job}) is handed to {@link Ranks}, which starts
  * them (as local processes, or as a Slurm job step); each rank then runs {@link #trainRank}.
  */
 public final class SftJobTrainer implements Trainer {
+    private static final Logger log = LoggerFactory.getLogger(SftJobTrainer.class);
     /** Starts the ranks of a job that has several, each running {@link #trainRank}; returns when all succeeded, else throws. */
     @FunctionalInterface
     public interface Ranks {
@@ -61,6 +66,11 @@ public final class SftJobTrainer implements Trainer {
             }
         }
         FileTrees.delete(outDir.resolve("run")); // checkpoints and optimizer state are not needed once the job is done
+        try {   // now, while other workers still train or evaluate, not in the export after them all
+            new DriftCache(registry, device).rows(List.of(job), j -> outDir);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: drift not measured ({}); the study's export measures it", job.label(), e.getMessage());
+        }
     }
 
     /**

@@ -55,11 +55,6 @@ public record StudyLayout(Path dir) {
         return model(jobKey).resolve(JOB_FILE);
     }
 
-    /** Drift of a trained model against its base, measured once. */
-    public Path drift(String jobKey) {
-        return model(jobKey).resolve("drift.json");
-    }
-
     /** A trained model's loss log, written by the trainer. */
     public Path trainingMetrics(String jobKey) {
         return model(jobKey).resolve("metrics.jsonl");

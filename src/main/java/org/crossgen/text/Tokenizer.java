@@ -2,6 +2,7 @@ package org.crossgen.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -133,7 +134,26 @@ public final class Tokenizer implements AutoCloseable {
     /** Token ids of {@code text} without any special token; {@code encode(text, false)}. */
     public long[] tokenIds(String text) {
         if (text.isEmpty()) return new long[0]; // the normalizer would still emit a lone "▁"
-        return hf.encode(text, false, false).getIds();
+        long encoding = TokenizersLibrary.LIB.encode(hf.getHandle(), text, false);
+        try {
+            return TokenizersLibrary.LIB.getTokenIds(encoding);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
+    }
+
+    /**
+     * Code-point spans of {@code text}'s tokens. Like {@link #tokenIds}, this reads one field of the
+     * native encoding: DJL's {@code encode} copies all eight (each token also as a Java string),
+     * which doubled the cost of fitting long prompts (docs/engine.md, Tokenizing).
+     */
+    private CharSpan[] spans(String text) {
+        long encoding = TokenizersLibrary.LIB.encode(hf.getHandle(), text, false);
+        try {
+            return TokenizersLibrary.LIB.getTokenCharSpans(encoding);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
     }
 
     /** Number of tokens {@code encode(text, addBos)} returns. */
@@ -149,7 +169,21 @@ public final class Tokenizer implements AutoCloseable {
      */
     public int prefixEnd(String text, int n) {
         if (n <= 0 || text.isEmpty()) return 0;
-        CharSpan[] spans = hf.encode(text, false, false).getCharTokenSpans(); // code-point offsets
+        return prefixEnd(text, spans(text), n);
+    }
+
+    /**
+     * {@link #prefixEnd} of all but the last {@code drop} tokens of {@code text}: where a cut of
+     * {@code drop} tokens from its end falls, with one encoding of a (long) text instead of two.
+     */
+    public int endWithout(String text, int drop) {
+        if (text.isEmpty()) return 0;
+        CharSpan[] spans = spans(text);
+        int n = spans.length - drop;
+        return n <= 0 ? 0 : prefixEnd(text, spans, n);
+    }
+
+    private static int prefixEnd(String text, CharSpan[] spans, int n) {
         if (n >= spans.length) return text.length();
         int end = spans[n].getStart() < spans[n - 1].getEnd()
                 ? spans[n - 1].getStart()  // token n continues token n-1's character: drop it

@@ -145,6 +145,16 @@ class StudyCommandTest {
         CliRun again = CliRun.of("study", "run", spec.toString(), "--dir", dir.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("trained 0 job(s), evaluated 0 cell(s) in this run"), again.out());
+        // the trainer measured drift; a model without drift.json (an older study's) is measured by the export
+        int driftRows = new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("drift").size();
+        Path model;
+        try (var models = Files.list(dir.resolve("models"))) {
+            model = models.findFirst().orElseThrow();
+        }
+        Files.delete(model.resolve("drift.json"));
+        assertEquals(0, CliRun.of("study", "run", spec.toString(), "--dir", dir.toString()).exitCode());
+        assertTrue(Files.exists(model.resolve("drift.json")));
+        assertEquals(driftRows, new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("drift").size());
     }
 
     /** FT on 8 amazon records; base and FT evaluated on 3 sets of 3 tasks under 2 templates: 1 job, 12 cells. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.crossgen.data.TaskRegistry;
+import org.crossgen.model.DefaultModel;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
@@ -74,6 +77,25 @@ class DriftMeterTest {
                     Method.FT, 0, 100, 3, StudySpec.Training.paper(), null, 0, DType.FLOAT32);
             return drift.measure(ft, job);
         }
+    }
+
+    /** The built-in model against a copy of itself: nothing moved, measured once, then read from drift.json. */
+    @Test
+    void driftCacheMeasuresAModelOnceAndThenReadsItsFile() throws IOException {
+        Path base = DefaultModel.path();
+        Path model = Files.createDirectories(dir.resolve("cached"));
+        for (String f : new String[] {"config.json", "model.safetensors"}) Files.copy(base.resolve(f), model.resolve(f));
+        TrainingJob job = new TrainingJob(new BaseModel(DefaultModel.NAME, base, "id"), "summary/xsum",
+                Method.FT, 0, 100, 3, StudySpec.Training.paper(), null, 0, DType.FLOAT32);
+        DriftCache cache = new DriftCache(TaskRegistry.paper(), ComputeDevice.CPU);
+        List<DriftRow> measured = cache.rows(List.of(job), j -> model);
+        assertEquals(0.0, value(measured, DriftRow.RELATIVE_CHANGE, DriftRow.ALL), 0.0);
+        assertEquals(0.0, value(measured, DriftRow.KL, DriftRow.NEXT_TOKEN), 1e-9);
+        assertTrue(measured.stream().filter(r -> r.measure().equals(DriftRow.KL)).findFirst().orElseThrow().n() > 1000,
+                "the KL's positions: 4 held-out prompts of every test set");
+        assertTrue(Files.exists(model.resolve(DriftCache.FILE)));
+        Files.delete(model.resolve("model.safetensors"));   // a second call reads drift.json and loads no model
+        assertEquals(measured, cache.rows(List.of(job), j -> model));
     }
 
     private static double value(List<DriftRow> rows, String measure, String part) {

@@ -99,6 +99,19 @@ class TokenizerTest {
     }
 
     @Test
+    void endWithoutCutsTokensFromTheEnd() {
+        String text = "a𝔘b";
+        assertEquals(text.length(), tok.endWithout(text, 0));
+        assertEquals(3, tok.endWithout(text, 1), "drop b");
+        assertEquals(1, tok.endWithout(text, 3), "dropping half of 𝔘's bytes drops it whole");
+        assertEquals(0, tok.endWithout(text, 6));
+        assertEquals(0, tok.endWithout(text, 9));
+        assertEquals(0, tok.endWithout("", 1));
+        String words = "one two three four";
+        assertEquals("one two", words.substring(0, tok.endWithout(words, 2)));
+    }
+
+    @Test
     void loadReadsSpecialTokensFromAFolderAndFallsBackToEosForPad(@TempDir Path dir) throws IOException {
         Path shipped = Path.of("src/main/resources/tokenizers/mistral-32k");
         Files.copy(shipped.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
