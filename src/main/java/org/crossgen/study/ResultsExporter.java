@@ -15,7 +15,8 @@ import org.crossgen.train.MetricsLog;
  * Collects a study folder's results into {@code results.json}, what its report is made from
  * ({@link ResultsFile}): result rows from the store, loss curves from each trained model's
  * {@code metrics.jsonl}, drift (weight change, next-token KL versus the base: {@link DriftCache})
- * of each trained model, and the data warnings of the study's datasets. Models are loaded here, on the study side; the report only reads rows.
+ * of each trained model, and the data warnings of the study's datasets. Models are loaded here, on
+ * the study side; the report only reads rows.
  */
 public final class ResultsExporter {
     /** What {@link #export} wrote: the results, and whether they differ from the file there before. */

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SftJobTrainer implements Trainer {
     private static final Logger log = LoggerFactory.getLogger(SftJobTrainer.class);
+
     /** Starts the ranks of a job that has several, each running {@link #trainRank}; returns when all succeeded, else throws. */
     @FunctionalInterface
     public interface Ranks {

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.LongFunction;
 import org.crossgen.files.InputFiles;
 
 /**
@@ -134,23 +135,23 @@ public final class Tokenizer implements AutoCloseable {
     /** Token ids of {@code text} without any special token; {@code encode(text, false)}. */
     public long[] tokenIds(String text) {
         if (text.isEmpty()) return new long[0]; // the normalizer would still emit a lone "▁"
-        long encoding = TokenizersLibrary.LIB.encode(hf.getHandle(), text, false);
-        try {
-            return TokenizersLibrary.LIB.getTokenIds(encoding);
-        } finally {
-            TokenizersLibrary.LIB.deleteEncoding(encoding);
-        }
+        return fromEncoding(text, TokenizersLibrary.LIB::getTokenIds);
     }
 
     /**
      * Code-point spans of {@code text}'s tokens. Like {@link #tokenIds}, this reads one field of the
      * native encoding: DJL's {@code encode} copies all eight (each token also as a Java string),
-     * which doubled the cost of fitting long prompts (docs/engine.md, Tokenizing).
+     * which doubled the cost of tokenizing long prompts (docs/engine.md, Tokenizing).
      */
     private CharSpan[] spans(String text) {
+        return fromEncoding(text, TokenizersLibrary.LIB::getTokenCharSpans);
+    }
+
+    /** One field of the native encoding of {@code text} (no special tokens added), read before it is freed. */
+    private <T> T fromEncoding(String text, LongFunction<T> field) {
         long encoding = TokenizersLibrary.LIB.encode(hf.getHandle(), text, false);
         try {
-            return TokenizersLibrary.LIB.getTokenCharSpans(encoding);
+            return field.apply(encoding);
         } finally {
             TokenizersLibrary.LIB.deleteEncoding(encoding);
         }
