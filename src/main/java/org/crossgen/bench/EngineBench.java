@@ -91,6 +91,9 @@ public final class EngineBench {
                             + "%d OpenBLAS thread(s) (%s kernels) for the model (limits use all cores)%n",
                     fp32.parameterCount(), c.hiddenSize(), c.numLayers(), c.numHeads(), c.intermediateSize(), c.vocabSize(),
                     device, Torch.threads(), Torch.blasThreads(), Torch.blasCore());
+            report.put("glibc_tunables", System.getenv().getOrDefault(TUNABLES, ""));
+            report.put("omp_wait_policy", System.getenv().getOrDefault(WAIT_POLICY, ""));
+            log.println(environment(System.getenv()));
             Tensor ids;
             try (NativeScope scope = NativeScope.open()) {
                 ids = scope.keep(Tensor.create(new Random(42).longs((long) w.trainBatch() * w.trainSeq(), 0, c.vocabSize())
@@ -234,6 +237,19 @@ public final class EngineBench {
         });
         gen.generate(prompts, w.decodeTokens(), StopCondition.NEVER);
         return (double) batch * (w.decodeTokens() - 1) / ((clock[1] - clock[0]) / 1e9);
+    }
+
+    private static final String TUNABLES = "GLIBC_TUNABLES", WAIT_POLICY = "OMP_WAIT_POLICY";
+
+    /**
+     * The two variables the launcher sets that change these figures most (docs/engine.md, Threads and
+     * Memory pages): a bench run straight from {@code java} gets neither, and training runs slower.
+     */
+    static String environment(Map<String, String> env) {
+        String tunables = env.get(TUNABLES), wait = env.get(WAIT_POLICY);
+        String line = "environment: " + TUNABLES + "=" + (tunables == null ? "(unset)" : tunables) + ", " + WAIT_POLICY + "="
+                + (wait == null ? "(unset)" : wait);
+        return tunables == null || wait == null ? line + " (./crossgen sets both: docs/engine.md, Threads and Memory pages)" : line;
     }
 
     private static void add(Map<String, List<Double>> m, String key, DoubleSupplier measure) {
