@@ -91,9 +91,10 @@ public final class EngineBench {
                             + "%d OpenBLAS thread(s) (%s kernels) for the model (limits use all cores)%n",
                     fp32.parameterCount(), c.hiddenSize(), c.numLayers(), c.numHeads(), c.intermediateSize(), c.vocabSize(),
                     device, Torch.threads(), Torch.blasThreads(), Torch.blasCore());
-            report.put("glibc_tunables", System.getenv().getOrDefault(TUNABLES, ""));
-            report.put("omp_wait_policy", System.getenv().getOrDefault(WAIT_POLICY, ""));
-            log.println(environment(System.getenv()));
+            Map<String, String> env = System.getenv();
+            report.put("glibc_tunables", env.getOrDefault(TUNABLES, ""));
+            report.put("omp_wait_policy", env.getOrDefault(WAIT_POLICY, ""));
+            log.println(environment(env));
             Tensor ids;
             try (NativeScope scope = NativeScope.open()) {
                 ids = scope.keep(Tensor.create(new Random(42).longs((long) w.trainBatch() * w.trainSeq(), 0, c.vocabSize())
