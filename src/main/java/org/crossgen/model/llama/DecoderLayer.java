@@ -9,11 +9,12 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 
 /** One pre-norm transformer block: {@code x += attn(norm(x)); x += mlp(norm(x))}. */
-final class DecoderLayer {
+final class DecoderLayer implements AutoCloseable {
     final int index;
     final Tensor inputNorm, postAttentionNorm;    // (C)
     final Linear q, k, v, o, gate, up, down;
     private final LlamaConfig c;
+    private final FusedProjections qkv, gateUp;
 
     DecoderLayer(int index, LlamaConfig c, Tensor inputNorm, Tensor postAttentionNorm,
                  Linear q, Linear k, Linear v, Linear o, Linear gate, Linear up, Linear down) {
@@ -28,6 +29,8 @@ final class DecoderLayer {
         this.gate = gate;
         this.up = up;
         this.down = down;
+        this.qkv = new FusedProjections(q, k, v);
+        this.gateUp = new FusedProjections(gate, up);
     }
 
     List<Linear> linears() {
@@ -50,9 +53,12 @@ final class DecoderLayer {
     private Tensor attention(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache cache) {
         long b = x.size(0), t = x.size(1);
         int h = c.numHeads(), kvh = c.numKvHeads(), d = c.headDim();
-        Tensor qh = RotaryEmbedding.apply(q.forward(x).view(b, t, h, d).transpose(1, 2), cos, sin);   // (B, H, T, D)
-        Tensor kh = RotaryEmbedding.apply(k.forward(x).view(b, t, kvh, d).transpose(1, 2), cos, sin); // (B, KVH, T, D)
-        Tensor vh = v.forward(x).view(b, t, kvh, d).transpose(1, 2);                                   // (B, KVH, T, D)
+        Tensor[] fused = qkv.forward(x);
+        Tensor qx = fused == null ? q.forward(x) : fused[0], kx = fused == null ? k.forward(x) : fused[1];
+        Tensor vx = fused == null ? v.forward(x) : fused[2];
+        Tensor qh = RotaryEmbedding.apply(qx.reshape(b, t, h, d).transpose(1, 2), cos, sin);    // (B, H, T, D)
+        Tensor kh = RotaryEmbedding.apply(kx.reshape(b, t, kvh, d).transpose(1, 2), cos, sin);  // (B, KVH, T, D)
+        Tensor vh = vx.reshape(b, t, kvh, d).transpose(1, 2);                                    // (B, KVH, T, D)
         boolean firstChunk = cache == null || cache.length() == 0;
         if (cache != null) {
             Tensor[] kv = cache.append(index, kh, vh);                                                 // (B, KVH, S, D)
@@ -91,6 +97,14 @@ final class DecoderLayer {
     }
 
     private Tensor mlp(Tensor x) {                                                                     // (B, T, C)
+        Tensor[] fused = gateUp.forward(x);
+        if (fused != null) return down.forward(silu(fused[0]).mul(fused[1]));
         return down.forward(silu(gate.forward(x)).mul(up.forward(x)));                                 // SwiGLU
+    }
+
+    @Override
+    public void close() {
+        qkv.close();
+        gateUp.close();
     }
 }

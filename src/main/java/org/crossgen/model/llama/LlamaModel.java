@@ -365,6 +365,7 @@ public final class LlamaModel implements AutoCloseable {
 
     @Override
     public void close() {
+        layers.forEach(DecoderLayer::close);
         params.values().forEach(NativeScope::release);
         rope.close();
     }
