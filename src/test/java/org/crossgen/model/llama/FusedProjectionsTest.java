@@ -1,9 +1,11 @@
 package org.crossgen.model.llama;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -13,6 +15,7 @@ import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A one-row forward (batch-1 decoding) runs q/k/v and gate/up as fused products; a two-row
@@ -49,6 +52,20 @@ class FusedProjectionsTest {
             gate.set_(gate.mul(new Scalar(-2.0)));             // new memory, as training's owned copies get
             float[] after = assertOneRowAgrees(model);         // a stale fused weight would still give `before`
             assertNotEquals(before[0], after[0], "the moved gate_proj changes the logits");
+        }
+    }
+
+    @Test
+    void fusedWeightsSaveUnderTheirOwnNames(@TempDir Path dir) throws Exception {
+        float[] before;
+        try (LlamaModel model = LlamaModel.random(SHAPE, 7, DType.FLOAT32, ComputeDevice.CPU);
+             NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+            before = assertOneRowAgrees(model);                 // fuses, then saves the parts as views of the fused rows
+            model.save(dir);
+        }
+        try (LlamaModel loaded = LlamaModel.load(dir, DType.FLOAT32, ComputeDevice.CPU);
+             NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+            assertArrayEquals(before, assertOneRowAgrees(loaded), "logits after a save and load of a fused model");
         }
     }
 
