@@ -53,12 +53,10 @@ final class DecoderLayer implements AutoCloseable {
     private Tensor attention(Tensor x, Tensor cos, Tensor sin, Tensor mask, KvCache cache) {
         long b = x.size(0), t = x.size(1);
         int h = c.numHeads(), kvh = c.numKvHeads(), d = c.headDim();
-        Tensor[] fused = qkv.forward(x);
-        Tensor qx = fused == null ? q.forward(x) : fused[0], kx = fused == null ? k.forward(x) : fused[1];
-        Tensor vx = fused == null ? v.forward(x) : fused[2];
-        Tensor qh = RotaryEmbedding.apply(qx.reshape(b, t, h, d).transpose(1, 2), cos, sin);    // (B, H, T, D)
-        Tensor kh = RotaryEmbedding.apply(kx.reshape(b, t, kvh, d).transpose(1, 2), cos, sin);  // (B, KVH, T, D)
-        Tensor vh = vx.reshape(b, t, kvh, d).transpose(1, 2);                                    // (B, KVH, T, D)
+        Tensor[] qkvOut = qkv.forward(x);                                                      // (B, T, out) each
+        Tensor qh = RotaryEmbedding.apply(qkvOut[0].reshape(b, t, h, d).transpose(1, 2), cos, sin);    // (B, H, T, D)
+        Tensor kh = RotaryEmbedding.apply(qkvOut[1].reshape(b, t, kvh, d).transpose(1, 2), cos, sin);  // (B, KVH, T, D)
+        Tensor vh = qkvOut[2].reshape(b, t, kvh, d).transpose(1, 2);                                    // (B, KVH, T, D)
         boolean firstChunk = cache == null || cache.length() == 0;
         if (cache != null) {
             Tensor[] kv = cache.append(index, kh, vh);                                                 // (B, KVH, S, D)
@@ -97,9 +95,8 @@ final class DecoderLayer implements AutoCloseable {
     }
 
     private Tensor mlp(Tensor x) {                                                                     // (B, T, C)
-        Tensor[] fused = gateUp.forward(x);
-        if (fused != null) return down.forward(silu(fused[0]).mul(fused[1]));
-        return down.forward(silu(gate.forward(x)).mul(up.forward(x)));                                 // SwiGLU
+        Tensor[] gateUpOut = gateUp.forward(x);
+        return down.forward(silu(gateUpOut[0]).mul(gateUpOut[1]));                                     // SwiGLU
     }
 
     @Override

@@ -32,17 +32,14 @@ final class FusedProjections implements AutoCloseable {
         this.parts = parts;
     }
 
-    /** Each part's output for one row {@code x}, or null where the parts must run separately. */
+    /** Each part's output for {@code x}: one fused product for a single row where it may, else each part's own. */
     Tensor[] forward(Tensor x) {
-        if (ended || x.numel() != parts[0].inFeatures() || GradMode.is_enabled()
-                || is_autocast_enabled(x.device().type().intern()) || !fusable()) return null;
-        if (weight == null) build();
-        else if (!aliased()) {
-            end();
-            return null;
+        Tensor[] out = new Tensor[parts.length];
+        if (!fused(x)) {
+            for (int i = 0; i < parts.length; i++) out[i] = parts[i].forward(x);
+            return out;
         }
         Tensor y = Linear.apply(x, weight, bias);                      // (..., sum of outs)
-        Tensor[] out = new Tensor[parts.length];
         long offset = 0;
         for (int i = 0; i < parts.length; i++) {
             long n = parts[i].outFeatures();
@@ -50,6 +47,15 @@ final class FusedProjections implements AutoCloseable {
             offset += n;
         }
         return out;
+    }
+
+    /** Whether {@code x} goes through the fused weight, building it on first use. */
+    private boolean fused(Tensor x) {
+        if (ended || x.numel() != parts[0].inFeatures() || GradMode.is_enabled()
+                || is_autocast_enabled(x.device().type().intern()) || !fusable()) return false;
+        if (weight == null) build();
+        else if (!aliased()) end();
+        return !ended;
     }
 
     private boolean fusable() {
