@@ -1,5 +1,7 @@
 package org.crossgen.model.llama;
 
+import static org.bytedeco.pytorch.global.torch.cross_entropy;
+import static org.bytedeco.pytorch.global.torch.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,9 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
@@ -41,6 +47,55 @@ class LoraAdapterTest {
             }
             assertArrayEquals(base, logits(model), 0f);
         }
+    }
+
+    /**
+     * The adapter's gradients follow the chain rule through the merged weight {@code W' = W + s B A}:
+     * with {@code G = dL/dW'}, {@code dL/dB = s G A^T} and {@code dL/dA = s B^T G} (float64, no dropout).
+     */
+    @Test
+    void adapterGradientsAreTheMergedWeightsGradientThroughBA() throws IOException {
+        String q = "model.layers.1.self_attn.q_proj", down = "model.layers.3.mlp.down_proj";
+        LoraConfig config = new LoraConfig(4, 8, 0, List.of("q_proj", "down_proj"));
+        try (LlamaModel model = LlamaModel.load(TestResources.stories260k(), DType.FLOAT64, ComputeDevice.CPU);
+             NativeScope scope = NativeScope.open()) {
+            Map<String, Tensor[]> lora = new LinkedHashMap<>();   // name -> {A, B, dL/dA, dL/dB}
+            try (LoraAdapter adapter = LoraAdapter.attach(model, config, 3)) {
+                try (NoGradGuard ng = new NoGradGuard()) {          // B = 0 would give A no gradient
+                    adapter.tensors().forEach((n, t) -> { if (n.endsWith("lora_B.weight")) t.copy_(randn(t.shape()).to(ScalarType.Double).mul(new Scalar(0.1))); });
+                }
+                adapter.trainable(true);
+                loss(model).backward();
+                for (String n : List.of(q, down)) {
+                    Tensor a = adapter.tensors().get("base_model.model." + n + ".lora_A.weight");
+                    Tensor b = adapter.tensors().get("base_model.model." + n + ".lora_B.weight");
+                    lora.put(n, new Tensor[] {a.detach().clone(), b.detach().clone(), a.grad().clone(), b.grad().clone()});
+                }
+                adapter.trainable(false);
+                adapter.merge();
+            }
+            model.prepareForTraining(true);
+            loss(model).backward();
+            double s = config.scale();
+            for (String n : List.of(q, down)) {
+                Tensor[] t = lora.get(n);
+                Tensor g = model.namedWeights().get(n + ".weight").grad();                       // (out, in)
+                assertClose(g.matmul(t[0].t()).mul(new Scalar(s)), t[3], n + " dL/dB");
+                assertClose(t[1].t().matmul(g).mul(new Scalar(s)), t[2], n + " dL/dA");
+            }
+        }
+    }
+
+    private static Tensor loss(LlamaModel m) {
+        long[] ids = {1, 300, 301, 302, 303, 304};
+        Tensor logits = m.forward(Tensor.create(ids, 1, 6), Tensors.positions(1, 6), null, null);           // (1, 6, V)
+        return cross_entropy(logits.narrow(1, 0, 5).reshape(-1, logits.size(2)), Tensor.create(ids, 1, 6).narrow(1, 1, 5).reshape(-1));
+    }
+
+    private static void assertClose(Tensor want, Tensor got, String what) {
+        double scale = want.abs().max().item_double(), diff = want.sub(got).abs().max().item_double();
+        assertTrue(scale > 1e-6, what + " should not vanish: max " + scale);
+        assertTrue(diff <= 1e-9 * scale, what + ": max |difference| " + diff + " against max " + scale);
     }
 
     @Test
