@@ -1,9 +1,7 @@
 package org.crossgen.model.llama;
 
 import static org.bytedeco.pytorch.global.torch.cat;
-import static org.bytedeco.pytorch.global.torch.is_autocast_enabled;
 
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -16,9 +14,9 @@ import org.crossgen.tensor.NativeScope;
  * decoding tokens/s on the bench's 58M shape, fp32 and bf16, in paired runs; with more rows (a
  * batch, a prompt, training) the separate products are as fast or faster, so those keep them.
  *
- * <p>Only weights that do not require gradients are fused. The fused weight is built at the first single-row call and the parts' weights are then moved
- * into it ({@code set_} to views of its rows), so no weight is held twice and the checkpoint names
- * and layout stay. Anything that later gives a part other memory (training's owned copies, a flat
+ * <p>Only weights that do not require gradients are fused. The fused weight is built at the first
+ * single-row call and the parts' weights are then moved into it ({@code set_} to views of its rows),
+ * so no weight is held twice and the checkpoint names and layout stay. Anything that later gives a part other memory (training's owned copies, a flat
  * parameter buffer) or an adapter ends the fusion for good: the parts run separately again.
  */
 final class FusedProjections implements AutoCloseable {
@@ -51,8 +49,7 @@ final class FusedProjections implements AutoCloseable {
 
     /** Whether {@code x} goes through the fused weight, building it on first use. */
     private boolean fused(Tensor x) {
-        if (ended || x.numel() != parts[0].inFeatures() || GradMode.is_enabled()
-                || is_autocast_enabled(x.device().type().intern()) || !fusable()) return false;
+        if (ended || !Linear.singleRow(x, parts[0].inFeatures()) || !fusable()) return false;
         if (weight == null) build();
         else if (!aliased()) end();
         return !ended;

@@ -41,7 +41,7 @@ public final class Linear {
      * computes exactly as before.
      */
     static Tensor apply(Tensor x, Tensor weight, Tensor bias) {
-        if (x.numel() != weight.size(1) || GradMode.is_enabled() || is_autocast_enabled(x.device().type().intern())) {
+        if (!singleRow(x, weight.size(1))) {
             return bias == null ? linear(x, weight) : linear(x, weight, new TensorOptional(bias));
         }
         long[] shape = x.shape();
@@ -60,6 +60,11 @@ public final class Linear {
             y = mv(weight, x.reshape(-1));
         }
         return (bias == null ? y : y.add(bias)).view(shape);
+    }
+
+    /** Whether {@code x} is one row of {@code in} features, computed without autograd and autocast. */
+    static boolean singleRow(Tensor x, long in) {
+        return x.numel() == in && !GradMode.is_enabled() && !is_autocast_enabled(x.device().type().intern());
     }
 
     public String name() {
