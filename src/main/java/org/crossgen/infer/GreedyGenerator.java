@@ -97,7 +97,7 @@ public final class GreedyGenerator {
                     for (int b = 0; b < n; b++) feed[b] = done[b] ? padId : next[b];
                     Tensor ids = Tensor.create(feed, n, 1).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long);
                     Tensor mask = batch.hasPadding() ? batch.decodeMask((int) cache.length() + 1, device) : null;
-                    next = argmaxLast(model.hidden(ids, batch.decodePositions(s, device), mask, cache)); // (B, 1, C)
+                    next = argmax(model.forward(ids, batch.decodePositions(s, device), mask, cache).select(1, 0)); // (B, V)
                 }
             }
         }
@@ -121,7 +121,11 @@ public final class GreedyGenerator {
 
     /** argmax over the vocabulary of the logits of hidden states {@code (B, 1, C)}. */
     private long[] argmaxLast(Tensor lastHidden) {
-        Tensor logits = model.logits(lastHidden.select(1, 0));        // (B, V)
+        return argmax(model.logits(lastHidden.select(1, 0)));
+    }
+
+    /** argmax of logits {@code (B, V)}. */
+    private static long[] argmax(Tensor logits) {
         T_TensorTensor_T best = logits.max(1, false);                  // max, not argmax: a NaN logit shows in the value
         NanLogits.check(Tensors.toFloats(best.get0()));
         return Tensors.toLongs(best.get1());

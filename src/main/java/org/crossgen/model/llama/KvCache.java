@@ -15,6 +15,7 @@ public final class KvCache implements AutoCloseable {
     private final Tensor[] values;
     private final long capacity;
     private long length;
+    private Rows rows;             // the Java copy batch-1 decoding in Java reads (RowDecoder), made at its first step
 
     public KvCache(LlamaModel model, long batch, long capacity) {
         LlamaConfig c = model.config();
@@ -66,6 +67,117 @@ public final class KvCache implements AutoCloseable {
 
     void advance(long t) {
         length += t;
+    }
+
+    long batch() {
+        return keys[0].size(0);
+    }
+
+    /** This batch-1 cache's Java copy, brought up to date by {@link Rows#pull}. */
+    Rows rows(LlamaConfig c) {
+        if (rows == null) rows = new Rows(c);
+        return rows;
+    }
+
+    /**
+     * The keys and values of a batch-1 cache as float arrays, per layer {@code (KVH, capacity, D)},
+     * kept in step with the native cache: positions that libtorch wrote (a prompt) are copied in,
+     * and each position written here is written to the native cache too, so either path can take
+     * the next step.
+     */
+    final class Rows {
+        private final int kvHeads, headDim, cap;
+        private final float[][] k, v;
+        private int copied;         // positions already in the arrays
+
+        private Rows(LlamaConfig c) {
+            kvHeads = c.numKvHeads();
+            headDim = c.headDim();
+            cap = Math.toIntExact(capacity);
+            k = new float[keys.length][Math.multiplyExact(kvHeads * headDim, cap)];
+            v = new float[keys.length][k[0].length];
+        }
+
+        int length() {
+            return (int) length;
+        }
+
+        float[] keys(int layer) {
+            return k[layer];
+        }
+
+        float[] values(int layer) {
+            return v[layer];
+        }
+
+        /** Index of position {@code s} of key/value head {@code head} in {@link #keys}. */
+        int offset(int head, int s) {
+            return (head * cap + s) * headDim;
+        }
+
+        /** Copies the positions libtorch cached since the last step. */
+        void pull() {
+            int n = (int) length - copied;
+            if (n <= 0) return;
+            boolean bf16 = keys[0].scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.BFloat16;
+            for (int l = 0; l < keys.length; l++) {
+                for (int h = 0; h < kvHeads; h++) {
+                    int at = offset(h, copied);
+                    read(keys[l], at, k[l], n * headDim, bf16);
+                    read(values[l], at, v[l], n * headDim, bf16);
+                }
+            }
+            copied = (int) length;
+        }
+
+        private static void read(Tensor t, int at, float[] into, int n, boolean bf16) {
+            if (!bf16) {
+                t.data_ptr_float().position(at).get(into, at, n);
+                return;
+            }
+            short[] s = new short[n];
+            new org.bytedeco.javacpp.ShortPointer(t.data_ptr()).position(at).get(s);
+            for (int i = 0; i < n; i++) into[at + i] = Float.intBitsToFloat(s[i] << 16);
+        }
+
+        /**
+         * Writes position {@code s} of layer {@code layer}: the keys at {@code kv[kAt..]}, the values at
+         * {@code kv[vAt..]}, each {@code (KVH, D)}; rounded to bfloat16 first when the cache holds that.
+         */
+        void put(int layer, int s, float[] kv, int kAt, int vAt, boolean bf16) {
+            for (int h = 0; h < kvHeads; h++) {
+                int at = offset(h, s);
+                write(kv, kAt + h * headDim, k[layer], keys[layer], at, bf16);
+                write(kv, vAt + h * headDim, v[layer], values[layer], at, bf16);
+            }
+        }
+
+        private void write(float[] from, int fromAt, float[] mirror, Tensor cache, int at, boolean bf16) {
+            if (!bf16) {
+                System.arraycopy(from, fromAt, mirror, at, headDim);
+                cache.data_ptr_float().position(at).put(from, fromAt, headDim);
+                return;
+            }
+            short[] s = new short[headDim];
+            for (int i = 0; i < headDim; i++) {
+                s[i] = bfloat16(from[fromAt + i]);
+                mirror[at + i] = Float.intBitsToFloat(s[i] << 16);
+            }
+            new org.bytedeco.javacpp.ShortPointer(cache.data_ptr()).position(at).put(s);
+        }
+
+        /** {@code f} rounded to the nearest bfloat16 (ties to even), as libtorch converts. */
+        private static short bfloat16(float f) {
+            int b = Float.floatToRawIntBits(f);
+            if (Float.isNaN(f)) return (short) ((b >>> 16) | 0x40);
+            return (short) ((b + 0x7FFF + ((b >>> 16) & 1)) >>> 16);
+        }
+
+        /** The token just written is cached. */
+        void advance() {
+            length++;
+            copied = (int) length;
+        }
     }
 
     @Override

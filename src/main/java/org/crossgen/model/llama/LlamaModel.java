@@ -59,6 +59,8 @@ public final class LlamaModel implements AutoCloseable {
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RotaryEmbedding rope;
     private boolean training;
+    private RowDecoder rowDecoder;      // batch-1 decoding in Java, made at the first such step
+    private boolean rowDecoderChecked;
 
     private LlamaModel(LlamaConfig config, DType dtype, ComputeDevice device, Map<String, Tensor> params) {
         this.config = config;
@@ -248,7 +250,18 @@ public final class LlamaModel implements AutoCloseable {
      * @return (B, T, V) logits in the model's dtype
      */
     public Tensor forward(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        Tensor out = cache != null && ids.numel() == 1 ? rowDecoderStep(ids, positions, mask, cache) : null;
+        if (out != null) return out;
         return logits(hidden(ids, positions, mask, cache));
+    }
+
+    /** A decode step through {@link RowDecoder} (made at the first call), or null where it does not take it. */
+    Tensor rowDecoderStep(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        if (!rowDecoderChecked) {
+            rowDecoder = RowDecoder.forModel(this);
+            rowDecoderChecked = true;
+        }
+        return rowDecoder == null ? null : rowDecoder.step(ids, positions, mask, cache);
     }
 
     /** The final-norm hidden states {@code (B, T, C)}, belonging to the caller's scope; same arguments as {@link #forward}. */
@@ -353,6 +366,14 @@ public final class LlamaModel implements AutoCloseable {
 
     List<DecoderLayer> layers() {
         return layers;
+    }
+
+    Tensor finalNormWeight() {
+        return finalNorm;
+    }
+
+    Tensor headWeight() {
+        return lmHead;
     }
 
     RotaryEmbedding rope() {

@@ -13,10 +13,11 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 final class RotaryEmbedding {
     private final Tensor invFreq; // (D/2) float32, owned
+    private final float[] inv;    // the same in Java
 
     RotaryEmbedding(LlamaConfig c, org.crossgen.tensor.ComputeDevice device) {
         int dim = c.headDim();
-        float[] inv = new float[dim / 2];
+        inv = new float[dim / 2];
         for (int i = 0; i < inv.length; i++) {
             // float32 arithmetic like transformers: base ** (arange(0, dim, 2).float() / dim)
             float exponent = (float) (2 * i) / dim;
@@ -25,6 +26,11 @@ final class RotaryEmbedding {
         }
         invFreq = Tensor.create(inv, inv.length).to(device.device(), ScalarType.Float); // once, on the model's device
         invFreq.retainReference();
+    }
+
+    /** The inverse frequency of each pair of rotated features {@code (D/2)}. */
+    float[] inverseFrequencies() {
+        return inv.clone();
     }
 
     /** cos and sin for positions {@code (B, T)}: each {@code (B, 1, T, D)} in {@code dtype}. */

@@ -1,0 +1,331 @@
+package org.crossgen.model.llama;
+
+import static org.bytedeco.pytorch.global.torch.get_num_threads;
+import static org.bytedeco.pytorch.global.torch.is_autocast_enabled;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.ShortPointer;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.crossgen.tensor.DType;
+import org.crossgen.tensor.NativeScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A batch-1 decode step on the CPU in Java: every layer's products, norms, rotary embedding and
+ * attention over the cache in one call, on copies of the weights in Java arrays ({@link RowKernels}).
+ * A step through libtorch is ~240 ops, each a native call whose OpenMP threads sleep and wake, and
+ * reached 0.2-0.3 of the read bandwidth; this reads the weights once, at the rate of the memory.
+ *
+ * <p>It computes what {@link LlamaModel#forward} does for one token, in float32 arithmetic. With
+ * float32 weights the logits agree to rounding (the sums run in another order); with bfloat16
+ * weights it keeps the activations in float32 where libtorch rounds each op's output to bfloat16
+ * (the keys and values it caches are rounded, as libtorch's cache holds them), so bf16 logits
+ * differ from the batched path by that rounding. The copies are refreshed when a weight is changed
+ * in place or moved ({@code _version}, address); a step the decoder does not cover (more rows, a
+ * mask that hides a position, autograd, autocast, an adapter, a bias) goes through libtorch.
+ */
+final class RowDecoder {
+    private static final Logger log = LoggerFactory.getLogger(RowDecoder.class);
+    private static final String OFF = "crossgen.rowDecoder";   // -Dcrossgen.rowDecoder=false: always libtorch
+    private static volatile String unsupported;               // why this JVM cannot run it; null once checked and fine
+
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final boolean bf16;
+    private final List<Tensor> sources = new ArrayList<>();
+    private long[] addresses, versions;
+    private Layer[] layers;
+    private RowKernels.Weight head;
+    private float[] finalNorm, invFreq;
+
+    private record Layer(float[] inputNorm, float[] postNorm, RowKernels.Weight qkv, RowKernels.Weight o,
+                         RowKernels.Weight gateUp, RowKernels.Weight down) {}
+
+    private RowDecoder(LlamaModel model) {
+        this.model = model;
+        this.c = model.config();
+        this.bf16 = model.dtype() == DType.BFLOAT16;
+    }
+
+    /** The decoder for {@code model}, or null with the reason logged once when this JVM or model cannot run it. */
+    static RowDecoder forModel(LlamaModel model) {
+        String why = supported();
+        if (why == null && model.device().isCuda()) why = "the model is not on the CPU";
+        LlamaConfig c = model.config();
+        if (why == null && model.dtype() != DType.FLOAT32 && model.dtype() != DType.BFLOAT16) why = "weights in " + model.dtype();
+        if (why == null && (c.qkvBias() || c.oBias() || c.mlpBias())) why = "the model has biases";
+        if (why == null && model.dtype() == DType.BFLOAT16 && (c.hiddenSize() % 2 != 0 || c.intermediateSize() % 2 != 0
+                || c.numHeads() * c.headDim() % 2 != 0)) why = "a bfloat16 row of odd length";
+        if (why == null) {
+            long bytes = model.parameterCount() * (model.dtype() == DType.BFLOAT16 ? 2 : 4);
+            if (bytes > Runtime.getRuntime().maxMemory() / 3) {
+                why = "a copy of its weights (" + (bytes >> 20) + " MiB) needs more than a third of the Java heap (-Xmx)";
+            }
+        }
+        if (why != null) {
+            log.debug("batch-1 decoding through libtorch: {}", why);
+            return null;
+        }
+        return new RowDecoder(model);
+    }
+
+    /**
+     * Null when this JVM can run the decoder: the vector API module is present ({@code --add-modules
+     * jdk.incubator.vector}) and the optimizing compiler runs (the vector API is slower than libtorch
+     * under C1 alone, {@code -XX:TieredStopAtLevel=1}); else why not.
+     */
+    static String supported() {
+        String why = unsupported;
+        if (why != null) return why.isEmpty() ? null : why;
+        if (!Boolean.parseBoolean(System.getProperty(OFF, "true"))) why = "-D" + OFF + "=false";
+        else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) why = "no --add-modules jdk.incubator.vector";
+        else if (!optimizingCompiler()) why = "the JIT runs C1 only (-XX:TieredStopAtLevel)";
+        unsupported = why == null ? "" : why;
+        return why;
+    }
+
+    private static boolean optimizingCompiler() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            boolean tiered = Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue());
+            int stop = Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue());
+            return (!tiered || stop >= 4) && !System.getProperty("java.vm.info", "").contains("interpreted");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The logits {@code (1, 1, V)} of one token at {@code position}, the cache extended by it; null
+     * (nothing done) when this step is not one the decoder covers.
+     */
+    Tensor step(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+        if (cache == null || ids.numel() != 1 || cache.batch() != 1 || GradMode.is_enabled() || model.isTraining()
+                || is_autocast_enabled(DeviceType.CPU) || hasAdapter() || (mask != null && !allTrue(mask))) {
+            return null;
+        }
+        if (weightsChanged()) copyWeights();
+        long position = positions.item_long();
+        int token = (int) ids.item_long();
+        if (token < 0 || token >= c.vocabSize()) return null;   // libtorch's path names the bad id
+        float[] logits = run(token, position, cache.rows(c));
+        Tensor out = Tensor.create(logits, 1, 1, logits.length);
+        return bf16 ? out.to(ScalarType.BFloat16) : out;
+    }
+
+    private boolean hasAdapter() {
+        for (DecoderLayer l : model.layers()) for (Linear x : l.linears()) if (x.lora != null) return true;
+        return false;
+    }
+
+    private static boolean allTrue(Tensor mask) {
+        Tensor m = mask.contiguous();
+        org.bytedeco.javacpp.BoolPointer p = m.data_ptr_bool();
+        for (long i = 0, n = m.numel(); i < n; i++) if (!p.get(i)) return false;
+        return true;
+    }
+
+    // ---- the step ---------------------------------------------------------------------------------
+
+    private float[] run(int token, long position, KvCache.Rows kv) {
+        int C = c.hiddenSize(), H = c.numHeads(), KVH = c.numKvHeads(), D = c.headDim();
+        RowKernels kernels = RowKernels.shared(Math.max(1, get_num_threads()));
+        float[] x = embedding(token);
+        float[] h = new float[C], odd = bf16 ? new float[Math.max(Math.max(C, H * D), c.intermediateSize()) / 2] : null;
+        float[] qkv = new float[(H + 2 * KVH) * D], att = new float[H * D], out = new float[C];
+        float[] gateUp = new float[2 * c.intermediateSize()], act = new float[c.intermediateSize()];
+        float[] cos = new float[D / 2], sin = new float[D / 2];
+        for (int i = 0; i < D / 2; i++) {           // float32 like RotaryEmbedding: position * inv_freq, then cos/sin
+            float f = (float) position * invFreq[i];
+            cos[i] = (float) Math.cos(f);
+            sin[i] = (float) Math.sin(f);
+        }
+        kv.pull();
+        int t = kv.length();                        // this token's slot
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            rmsNorm(x, layer.inputNorm, h);
+            product(kernels, layer.qkv, h, odd, qkv);
+            for (int head = 0; head < H + KVH; head++) rotate(qkv, head * D, D, cos, sin);
+            kv.put(l, t, qkv, H * D, (H + KVH) * D, bf16);
+            attend(qkv, kv, l, t + 1, att);
+            product(kernels, layer.o, att, odd, out);
+            for (int i = 0; i < C; i++) x[i] += out[i];
+            rmsNorm(x, layer.postNorm, h);
+            product(kernels, layer.gateUp, h, odd, gateUp);
+            int m = c.intermediateSize();
+            for (int i = 0; i < m; i++) {
+                float g = gateUp[i];
+                act[i] = g / (1f + (float) Math.exp(-g)) * gateUp[m + i];   // silu(gate) * up
+            }
+            product(kernels, layer.down, act, odd, out);
+            for (int i = 0; i < C; i++) x[i] += out[i];
+        }
+        kv.advance();
+        rmsNorm(x, finalNorm, h);
+        float[] logits = new float[c.vocabSize()];
+        product(kernels, head, h, odd, logits);
+        return logits;
+    }
+
+    /** {@code y = W x}: for a bfloat16 weight, x's odd elements go to {@code odd} and its even ones to the front of x's copy. */
+    private static void product(RowKernels kernels, RowKernels.Weight w, float[] x, float[] odd, float[] y) {
+        if (w.f32() != null) {
+            kernels.product(w, x, null, y);
+            return;
+        }
+        float[] even = new float[w.in() / 2];
+        for (int k = 0; k < even.length; k++) {
+            even[k] = x[2 * k];
+            odd[k] = x[2 * k + 1];
+        }
+        kernels.product(w, even, odd, y);
+    }
+
+    private void rmsNorm(float[] x, float[] weight, float[] out) {
+        double sum = 0;
+        for (float v : x) sum += v * v;
+        float scale = (float) (1.0 / Math.sqrt(sum / x.length + c.rmsNormEps()));
+        for (int i = 0; i < x.length; i++) out[i] = x[i] * scale * weight[i];
+    }
+
+    /** Hugging Face's rotate_half: pairs (i, i + D/2). */
+    private static void rotate(float[] v, int offset, int d, float[] cos, float[] sin) {
+        int half = d / 2;
+        for (int i = 0; i < half; i++) {
+            float a = v[offset + i], b = v[offset + half + i];
+            v[offset + i] = a * cos[i] - b * sin[i];
+            v[offset + half + i] = b * cos[i] + a * sin[i];
+        }
+    }
+
+    /** Each query head against its key/value head's first {@code n} cached positions. */
+    private void attend(float[] qkv, KvCache.Rows kv, int layer, int n, float[] out) {
+        int D = c.headDim(), groups = c.kvGroups();
+        float scale = (float) (1.0 / Math.sqrt(D));
+        float[] scores = new float[n];
+        java.util.Arrays.fill(out, 0f);
+        for (int head = 0; head < c.numHeads(); head++) {
+            int g = head / groups;
+            float[] keys = kv.keys(layer), values = kv.values(layer);
+            int base = kv.offset(g, 0);
+            float[] q = java.util.Arrays.copyOfRange(qkv, head * D, head * D + D);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int s = 0; s < n; s++) {
+                scores[s] = RowKernels.dot(keys, base + s * D, q, D) * scale;
+                max = Math.max(max, scores[s]);
+            }
+            float total = 0;
+            for (int s = 0; s < n; s++) total += scores[s] = (float) Math.exp(scores[s] - max);
+            float[] o = new float[D];
+            for (int s = 0; s < n; s++) RowKernels.axpy(scores[s] / total, values, base + s * D, o, D);
+            System.arraycopy(o, 0, out, head * D, D);
+        }
+    }
+
+    // ---- weights ----------------------------------------------------------------------------------
+
+    private float[] embedding(int token) {
+        Tensor e = model.embedWeight();
+        int C = c.hiddenSize();
+        float[] row = new float[C];
+        if (!bf16) {
+            e.data_ptr_float().position((long) token * C).get(row);
+        } else {
+            short[] s = new short[C];
+            new org.bytedeco.javacpp.ShortPointer(e.data_ptr()).position((long) token * C).get(s);
+            for (int i = 0; i < C; i++) row[i] = Float.intBitsToFloat(s[i] << 16);
+        }
+        return row;
+    }
+
+    private boolean weightsChanged() {
+        if (addresses == null) return true;
+        for (int i = 0; i < sources.size(); i++) {
+            Tensor t = sources.get(i);
+            if (t.data_ptr().address() != addresses[i] || t.__dispatch__version() != versions[i]) return true;
+        }
+        return false;
+    }
+
+    private void copyWeights() {
+        try (NativeScope scope = NativeScope.open()) {
+            copyWeightsInScope();
+        }
+    }
+
+    private void copyWeightsInScope() {
+        sources.clear();
+        List<DecoderLayer> ls = model.layers();
+        layers = new Layer[ls.size()];
+        for (int i = 0; i < layers.length; i++) {
+            DecoderLayer l = ls.get(i);
+            layers[i] = new Layer(floats(l.inputNorm), floats(l.postAttentionNorm), weight(l.q, l.k, l.v), weight(l.o),
+                    weight(l.gate, l.up), weight(l.down));
+        }
+        finalNorm = floats(model.finalNormWeight());
+        head = weight(model.headWeight());
+        invFreq = model.rope().inverseFrequencies();
+        sources.add(model.embedWeight());
+        addresses = new long[sources.size()];
+        versions = new long[sources.size()];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = sources.get(i).data_ptr().address();
+            versions[i] = sources.get(i).__dispatch__version();
+        }
+    }
+
+    private RowKernels.Weight weight(Linear... parts) {
+        Tensor[] ws = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) ws[i] = parts[i].weight;
+        return weight(ws);
+    }
+
+    /** The rows of {@code parts} one after another, as one weight. */
+    private RowKernels.Weight weight(Tensor... parts) {
+        int in = (int) parts[0].size(1), rows = 0;
+        for (Tensor p : parts) rows += (int) p.size(0);
+        if (!bf16) {
+            float[] all = new float[Math.multiplyExact(rows, in)];
+            int at = 0;
+            for (Tensor p : parts) {
+                float[] f = floats(p);
+                System.arraycopy(f, 0, all, at, f.length);
+                at += f.length;
+            }
+            return new RowKernels.Weight(rows, in, all, null);
+        }
+        int[] packed = new int[Math.multiplyExact(rows, in) / 2];
+        int at = 0;
+        for (Tensor p : parts) {
+            short[] s = shorts(p);
+            for (int k = 0; k + 1 < s.length; k += 2) packed[at++] = (s[k] & 0xFFFF) | (s[k + 1] << 16);
+        }
+        return new RowKernels.Weight(rows, in, null, packed);
+    }
+
+    private float[] floats(Tensor t) {
+        sources.add(t);
+        Tensor f = t.to(ScalarType.Float).contiguous();
+        float[] a = new float[(int) f.numel()];
+        f.data_ptr_float().get(a);
+        return a;
+    }
+
+    private short[] shorts(Tensor t) {
+        sources.add(t);
+        Tensor b = t.contiguous();
+        short[] a = new short[(int) b.numel()];
+        ShortPointer p = new org.bytedeco.javacpp.ShortPointer(b.data_ptr());
+        p.get(a);
+        return a;
+    }
+}

@@ -1,0 +1,207 @@
+package org.crossgen.model.llama;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix-vector products over Java arrays with the JDK's vector API, the rows split over this
+ * process's intra-op threads, which spin between products and park when idle. Batch-1 decoding
+ * calls one product after another with a few microseconds of other work between them; libtorch
+ * puts its OpenMP threads to sleep and wakes them for every op, and that, not the arithmetic, was
+ * most of a token (docs/engine.md, Decoding). Loaded only where {@link RowDecoder#supported} says
+ * the module is there and the optimizing compiler runs it.
+ */
+final class RowKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final int LANES = F.length();
+    private static final long SPIN_NANOS = 200_000;  // a decode step's gap between products is far shorter
+
+    /** A weight {@code (rows, in)}: float32 row-major, or bfloat16 packed two to an int (element 2j low, 2j+1 high). */
+    record Weight(int rows, int in, float[] f32, int[] bf16) {
+        long bytes() {
+            return f32 != null ? 4L * f32.length : 4L * bf16.length;
+        }
+    }
+
+    private static RowKernels shared;
+
+    private final Worker[] workers;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Throwable failure;
+    // the product the workers run: set before the generation moves on, read after they see it move
+    private Weight weight;
+    private float[] x, xOdd, y;
+
+    private RowKernels(int threads) {
+        workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i + 1, threads);
+            Thread t = new Thread(workers[i], "crossgen-row-kernel-" + (i + 1));
+            t.setDaemon(true);
+            workers[i].thread = t;
+            t.start();
+        }
+    }
+
+    /** The process's kernels with {@code threads} threads in all (the caller's included); rebuilt when that changes. */
+    static synchronized RowKernels shared(int threads) {
+        if (shared == null || shared.workers.length != threads - 1) {
+            if (shared != null) shared.stop();
+            shared = new RowKernels(Math.max(1, threads));
+        }
+        return shared;
+    }
+
+    /** {@code y = W x}; for a bfloat16 weight {@code x} is given as its even and odd elements ({@code x, xOdd}). */
+    synchronized void product(Weight w, float[] x, float[] xOdd, float[] y) {
+        if (workers.length == 0 || w.rows < 64) {
+            rows(w, x, xOdd, y, 0, w.rows);
+            return;
+        }
+        this.weight = w;
+        this.x = x;
+        this.xOdd = xOdd;
+        this.y = y;
+        pending.set(workers.length);
+        for (Worker k : workers) k.start();
+        int n = workers.length + 1;
+        rows(w, x, xOdd, y, 0, split(w.rows, 1, n));
+        long waited = 0;
+        while (pending.get() > 0) {
+            Thread.onSpinWait();
+            if (++waited % 1_000_000 == 0 && failure != null) break;
+        }
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            throw new IllegalStateException("a decoding thread failed: " + f, f);
+        }
+    }
+
+    /** The first row of part {@code part} of {@code n}. */
+    private static int split(int rows, int part, int n) {
+        return (int) ((long) rows * part / n);
+    }
+
+    private static void rows(Weight w, float[] x, float[] xOdd, float[] y, int r0, int r1) {
+        if (w.f32 != null) f32(w.f32, w.in, x, y, r0, r1);
+        else bf16(w.bf16, w.in, x, xOdd, y, r0, r1);
+    }
+
+    static void f32(float[] w, int in, float[] x, float[] y, int r0, int r1) {
+        for (int r = r0; r < r1; r++) y[r] = dot(w, r * in, x, in);
+    }
+
+    /** {@code sum_k w[offset + k] x[k]} for {@code k < n}. */
+    static float dot(float[] w, int offset, float[] x, int n) {
+        FloatVector s = FloatVector.zero(F), t = FloatVector.zero(F);   // two sums: an FMA's latency is several cycles
+        int k = 0;
+        for (; k + 2 * LANES <= n; k += 2 * LANES) {
+            s = FloatVector.fromArray(F, w, offset + k).fma(FloatVector.fromArray(F, x, k), s);
+            t = FloatVector.fromArray(F, w, offset + k + LANES).fma(FloatVector.fromArray(F, x, k + LANES), t);
+        }
+        for (; k + LANES <= n; k += LANES) s = FloatVector.fromArray(F, w, offset + k).fma(FloatVector.fromArray(F, x, k), s);
+        float sum = s.add(t).reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) sum += w[offset + k] * x[k];
+        return sum;
+    }
+
+    /** {@code y[k] += a * v[offset + k]} for {@code k < n}. */
+    static void axpy(float a, float[] v, int offset, float[] y, int n) {
+        int bound = F.loopBound(n);
+        FloatVector av = FloatVector.broadcast(F, a);
+        int k = 0;
+        for (; k < bound; k += LANES) {
+            FloatVector.fromArray(F, v, offset + k).fma(av, FloatVector.fromArray(F, y, k)).intoArray(y, k);
+        }
+        for (; k < n; k++) y[k] += a * v[offset + k];
+    }
+
+    /**
+     * bfloat16 weights, two per int: shifting an int left by 16 gives the float of its low element,
+     * masking its low half that of its high one, so the weights widen to float32 in registers.
+     */
+    static void bf16(int[] w, int in, float[] even, float[] odd, float[] y, int r0, int r1) {
+        int half = in / 2;
+        for (int r = r0; r < r1; r++) y[r] = dotBf16(w, r * half, even, odd, half);
+    }
+
+    private static float dotBf16(int[] w, int offset, float[] even, float[] odd, int half) {
+        FloatVector s0 = FloatVector.zero(F), t0 = FloatVector.zero(F), s1 = FloatVector.zero(F), t1 = FloatVector.zero(F);
+        int k = 0;
+        for (; k + 2 * LANES <= half; k += 2 * LANES) {
+            IntVector u = IntVector.fromArray(I, w, offset + k), v = IntVector.fromArray(I, w, offset + k + LANES);
+            s0 = u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, even, k), s0);
+            t0 = u.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, odd, k), t0);
+            s1 = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, even, k + LANES), s1);
+            t1 = v.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, odd, k + LANES), t1);
+        }
+        float sum = s0.add(t0).add(s1.add(t1)).reduceLanes(VectorOperators.ADD);
+        for (; k < half; k++) sum += low(w[offset + k]) * even[k] + high(w[offset + k]) * odd[k];
+        return sum;
+    }
+
+    private static float low(int packed) {
+        return Float.intBitsToFloat(packed << 16);
+    }
+
+    private static float high(int packed) {
+        return Float.intBitsToFloat(packed & 0xFFFF0000);
+    }
+
+    private void stop() {
+        for (Worker w : workers) w.stopped = true;
+        for (Worker w : workers) LockSupport.unpark(w.thread);
+    }
+
+    /** One helper thread: waits for a new product (spinning, then parked), runs its share of the rows. */
+    private final class Worker implements Runnable {
+        private final int part, parts;
+        private final AtomicInteger generation = new AtomicInteger();
+        private volatile boolean parked, stopped;
+        private Thread thread;
+
+        Worker(int part, int parts) {
+            this.part = part;
+            this.parts = parts;
+        }
+
+        void start() {
+            generation.incrementAndGet();
+            if (parked) LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            int seen = 0;
+            while (!stopped) {
+                long since = System.nanoTime();
+                while (generation.get() == seen && !stopped) {
+                    if (System.nanoTime() - since < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    parked = true;
+                    if (generation.get() == seen && !stopped) LockSupport.park(this);
+                    parked = false;
+                    since = System.nanoTime();
+                }
+                if (stopped) return;
+                seen = generation.get();
+                try {
+                    Weight w = weight;
+                    rows(w, x, xOdd, y, split(w.rows, part, parts), split(w.rows, part + 1, parts));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    pending.decrementAndGet();
+                }
+            }
+        }
+    }
+}
