@@ -6,8 +6,9 @@ import static org.bytedeco.pytorch.global.torch.is_autocast_enabled;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.BoolPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A batch-1 decode step on the CPU in Java: every layer's products, norms, rotary embedding and
  * attention over the cache in one call, on copies of the weights in Java arrays ({@link RowKernels}).
- * A step through libtorch is ~240 ops, each a native call whose OpenMP threads sleep and wake, and
- * reached 0.2-0.3 of the read bandwidth; this reads the weights once, at the rate of the memory.
+ * A step through libtorch is ~240 ops, each a native call whose OpenMP threads sleep and wake (0.2-0.3
+ * of the read bandwidth on the bench's shape); here the products read the weights at 34-39 GB/s, and a
+ * bfloat16 step takes about half the time (docs/engine.md, Decoding).
  *
  * <p>It computes what {@link LlamaModel#forward} does for one token, in float32 arithmetic. With
  * float32 weights the logits agree to rounding (the sums run in another order); with bfloat16
@@ -128,7 +130,7 @@ final class RowDecoder {
 
     private static boolean allTrue(Tensor mask) {
         Tensor m = mask.contiguous();
-        org.bytedeco.javacpp.BoolPointer p = m.data_ptr_bool();
+        BoolPointer p = m.data_ptr_bool();
         for (long i = 0, n = m.numel(); i < n; i++) if (!p.get(i)) return false;
         return true;
     }
@@ -212,12 +214,12 @@ final class RowDecoder {
         int D = c.headDim(), groups = c.kvGroups();
         float scale = (float) (1.0 / Math.sqrt(D));
         float[] scores = new float[n];
-        java.util.Arrays.fill(out, 0f);
+        Arrays.fill(out, 0f);
         for (int head = 0; head < c.numHeads(); head++) {
             int g = head / groups;
             float[] keys = kv.keys(layer), values = kv.values(layer);
             int base = kv.offset(g, 0);
-            float[] q = java.util.Arrays.copyOfRange(qkv, head * D, head * D + D);
+            float[] q = Arrays.copyOfRange(qkv, head * D, head * D + D);
             float max = Float.NEGATIVE_INFINITY;
             for (int s = 0; s < n; s++) {
                 scores[s] = RowKernels.dot(keys, base + s * D, q, D) * scale;
@@ -241,7 +243,7 @@ final class RowDecoder {
             e.data_ptr_float().position((long) token * C).get(row);
         } else {
             short[] s = new short[C];
-            new org.bytedeco.javacpp.ShortPointer(e.data_ptr()).position((long) token * C).get(s);
+            new ShortPointer(e.data_ptr()).position((long) token * C).get(s);
             for (int i = 0; i < C; i++) row[i] = Float.intBitsToFloat(s[i] << 16);
         }
         return row;
@@ -324,7 +326,7 @@ final class RowDecoder {
         sources.add(t);
         Tensor b = t.contiguous();
         short[] a = new short[(int) b.numel()];
-        ShortPointer p = new org.bytedeco.javacpp.ShortPointer(b.data_ptr());
+        ShortPointer p = new ShortPointer(b.data_ptr());
         p.get(a);
         return a;
     }

@@ -49,46 +49,39 @@ class RowDecoderTest {
 
     @Test
     void aWeightChangedInPlaceIsReadAtTheNextStep() {
-        try (LlamaModel model = LlamaModel.random(UNTIED, 11, DType.FLOAT32, ComputeDevice.CPU);
-             NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard();
-             KvCache java = new KvCache(model, 1, 32); KvCache torch = new KvCache(model, 1, 32)) {
-            prefill(model, java);
-            prefill(model, torch);
-            compare(model, java, torch, 5, 1e-4);
-            model.namedWeights().get("model.layers.1.mlp.down_proj.weight").mul_(new Scalar(-3.0));
-            model.namedWeights().get("model.embed_tokens.weight").add_(new Scalar(0.5));
-            double worst = compare(model, java, torch, 99, 1e-4);  // stale copies would differ by far more
-            System.out.println("after in-place changes: worst " + worst);
+        try (LlamaModel model = LlamaModel.random(UNTIED, 11, DType.FLOAT32, ComputeDevice.CPU)) {
+            withPrefilledCaches(model, (java, torch) -> {
+                compare(model, java, torch, 5, 1e-4);
+                model.namedWeights().get("model.layers.1.mlp.down_proj.weight").mul_(new Scalar(-3.0));
+                model.namedWeights().get("model.embed_tokens.weight").add_(new Scalar(0.5));
+                double worst = compare(model, java, torch, 99, 1e-4);  // stale copies would differ by far more
+                System.out.println("after in-place changes: worst " + worst);
+            });
         }
     }
 
     @Test
     void aStepThroughLibtorchBetweenJavaStepsIsPulledIntoTheJavaCache() {
-        try (LlamaModel model = LlamaModel.random(UNTIED, 11, DType.FLOAT32, ComputeDevice.CPU);
-             NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard();
-             KvCache java = new KvCache(model, 1, 32); KvCache torch = new KvCache(model, 1, 32)) {
-            prefill(model, java);
-            prefill(model, torch);
-            compare(model, java, torch, 5, 1e-4);
-            // a mask that hides the first position: not a step the Java decoder takes, so libtorch writes both caches
-            long s = java.length() + 1;
-            Tensor mask = org.bytedeco.pytorch.global.torch.ones(new long[] {1, 1, 1, s},
-                    new org.bytedeco.pytorch.TensorOptions(ScalarType.Bool));
-            mask.narrow(3, 0, 1).fill_(new Scalar(0L));
-            assertNull(model.rowDecoderStep(ids(9), position(java), mask, java), "a hidden position goes to libtorch");
-            float[] a = logits(model.forward(ids(9), position(java), mask, java));
-            float[] b = logits(model.logits(model.hidden(ids(9), position(torch), mask, torch)));
-            assertTrue(maxDiff(a, b) <= 1e-4);
-            for (long t : TOKENS) compare(model, java, torch, t, 1e-4);
+        try (LlamaModel model = LlamaModel.random(UNTIED, 11, DType.FLOAT32, ComputeDevice.CPU)) {
+            withPrefilledCaches(model, (java, torch) -> {
+                compare(model, java, torch, 5, 1e-4);
+                // a mask that hides the first position: not a step the Java decoder takes, so libtorch writes both caches
+                long s = java.length() + 1;
+                Tensor mask = org.bytedeco.pytorch.global.torch.ones(new long[] {1, 1, 1, s},
+                        new org.bytedeco.pytorch.TensorOptions(ScalarType.Bool));
+                mask.narrow(3, 0, 1).fill_(new Scalar(0L));
+                assertNull(model.rowDecoderStep(ids(9), position(java), mask, java), "a hidden position goes to libtorch");
+                float[] a = logits(model.forward(ids(9), position(java), mask, java));
+                float[] b = logits(model.logits(model.hidden(ids(9), position(torch), mask, torch)));
+                assertTrue(maxDiff(a, b) <= 1e-4);
+                for (long t : TOKENS) compare(model, java, torch, t, 1e-4);
+            });
         }
     }
 
     /** Prefill through libtorch on both caches, then each token as a Java step and a libtorch step. */
     private static void assertStepsAgree(LlamaModel model, double tolerance) {
-        try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard();
-             KvCache java = new KvCache(model, 1, 32); KvCache torch = new KvCache(model, 1, 32)) {
-            prefill(model, java);
-            prefill(model, torch);
+        withPrefilledCaches(model, (java, torch) -> {
             double worst = 0;
             for (long t : TOKENS) worst = Math.max(worst, compare(model, java, torch, t, tolerance));
             // the keys and values the Java steps wrote into the native cache: libtorch continues from them
@@ -97,6 +90,16 @@ class RowDecoderTest {
             worst = Math.max(worst, maxDiff(a, b));
             assertTrue(maxDiff(a, b) <= tolerance, "libtorch after Java steps: " + maxDiff(a, b));
             System.out.println(model.dtype() + " Java vs libtorch decode steps: worst " + worst);
+        });
+    }
+
+    /** Runs {@code body} with two batch-1 caches that hold the prompt, prefilled by libtorch. */
+    private static void withPrefilledCaches(LlamaModel model, java.util.function.BiConsumer<KvCache, KvCache> body) {
+        try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard();
+             KvCache java = new KvCache(model, 1, 32); KvCache torch = new KvCache(model, 1, 32)) {
+            prefill(model, java);
+            prefill(model, torch);
+            body.accept(java, torch);
         }
     }
 
