@@ -22,11 +22,7 @@ final class RowKernels {
     private static final long SPIN_NANOS = 200_000;  // a decode step's gap between products is far shorter
 
     /** A weight {@code (rows, in)}: float32 row-major, or bfloat16 packed two to an int (element 2j low, 2j+1 high). */
-    record Weight(int rows, int in, float[] f32, int[] bf16) {
-        long bytes() {
-            return f32 != null ? 4L * f32.length : 4L * bf16.length;
-        }
-    }
+    record Weight(int rows, int in, float[] f32, int[] bf16) {}
 
     private static RowKernels shared;
 
@@ -71,11 +67,7 @@ final class RowKernels {
         for (Worker k : workers) k.start();
         int n = workers.length + 1;
         rows(w, x, xOdd, y, 0, split(w.rows, 1, n));
-        long waited = 0;
-        while (pending.get() > 0) {
-            Thread.onSpinWait();
-            if (++waited % 1_000_000 == 0 && failure != null) break;
-        }
+        while (pending.get() > 0) Thread.onSpinWait();   // a failing worker counts down too (finally)
         Throwable f = failure;
         if (f != null) {
             failure = null;
