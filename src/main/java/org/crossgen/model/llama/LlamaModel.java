@@ -255,6 +255,12 @@ public final class LlamaModel implements AutoCloseable {
         return logits(hidden(ids, positions, mask, cache));
     }
 
+    /** How a batch-1 decode step on the CPU runs in this JVM: in Java, or through libtorch and why. */
+    public static String batchOneDecoding() {
+        String why = RowDecoder.supported();
+        return why == null ? "Java vector API (RowDecoder)" : "libtorch (" + why + ")";
+    }
+
     /** A decode step through {@link RowDecoder} (made at the first call), or null where it does not take it. */
     Tensor rowDecoderStep(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
         if (!rowDecoderChecked) {

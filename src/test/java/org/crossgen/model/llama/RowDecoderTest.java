@@ -1,5 +1,6 @@
 package org.crossgen.model.llama;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ class RowDecoderTest {
     @Test
     void thisTestJvmRunsTheJavaDecoder() {
         assertNull(RowDecoder.supported(), "surefire's argLine adds the vector module and the JIT is C2");
+        assertEquals("Java vector API (RowDecoder)", LlamaModel.batchOneDecoding());
     }
 
     @Test
