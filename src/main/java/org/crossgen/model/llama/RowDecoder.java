@@ -158,7 +158,7 @@ final class RowDecoder {
             product(kernels, layer.qkv, h, odd, qkv);
             for (int head = 0; head < H + KVH; head++) rotate(qkv, head * D, D, cos, sin);
             kv.put(l, t, qkv, H * D, (H + KVH) * D, bf16);
-            attend(qkv, kv, l, t + 1, att);
+            attend(kernels, qkv, kv, l, t + 1, att);
             product(kernels, layer.o, att, odd, out);
             for (int i = 0; i < C; i++) x[i] += out[i];
             rmsNorm(x, layer.postNorm, h);
@@ -209,16 +209,18 @@ final class RowDecoder {
         }
     }
 
-    /** Each query head against its key/value head's first {@code n} cached positions. */
-    private void attend(float[] qkv, KvCache.Rows kv, int layer, int n, float[] out) {
+    /** Each query head against its key/value head's first {@code n} cached positions, the heads split over the threads. */
+    private void attend(RowKernels kernels, float[] qkv, KvCache.Rows kv, int layer, int n, float[] out) {
+        kernels.parallel(c.numHeads(), (from, to) -> attendHeads(qkv, kv, layer, n, out, from, to));
+    }
+
+    private void attendHeads(float[] qkv, KvCache.Rows kv, int layer, int n, float[] out, int from, int to) {
         int D = c.headDim(), groups = c.kvGroups();
         float scale = (float) (1.0 / Math.sqrt(D));
         float[] scores = new float[n];
-        Arrays.fill(out, 0f);
-        for (int head = 0; head < c.numHeads(); head++) {
-            int g = head / groups;
-            float[] keys = kv.keys(layer), values = kv.values(layer);
-            int base = kv.offset(g, 0);
+        float[] keys = kv.keys(layer), values = kv.values(layer);
+        for (int head = from; head < to; head++) {
+            int base = kv.offset(head / groups, 0);
             float[] q = Arrays.copyOfRange(qkv, head * D, head * D + D);
             float max = Float.NEGATIVE_INFINITY;
             for (int s = 0; s < n; s++) {

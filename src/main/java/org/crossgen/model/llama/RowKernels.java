@@ -9,11 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Matrix-vector products over Java arrays with the JDK's vector API, the rows split over this
- * process's intra-op threads, which spin between products and park when idle. Batch-1 decoding
- * calls one product after another with a few microseconds of other work between them; libtorch
- * puts its OpenMP threads to sleep and wakes them for every op, and that, not the arithmetic, was
- * most of a token (docs/engine.md, Decoding). Loaded only where {@link RowDecoder#supported} says
- * the module is there and the optimizing compiler runs it.
+ * process's intra-op threads, which spin between products and park when idle; attention splits its
+ * heads over them the same way ({@link #parallel}). Batch-1 decoding calls one product after another
+ * with a few microseconds of other work between them; libtorch puts its OpenMP threads to sleep and
+ * wakes them for every op, and that, not the arithmetic, was most of a token (docs/engine.md,
+ * Decoding). Loaded only where {@link RowDecoder#supported} says the module is there and the
+ * optimizing compiler runs it.
  */
 final class RowKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -29,9 +30,15 @@ final class RowKernels {
     private final Worker[] workers;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Throwable failure;
-    // the product the workers run: set before the generation moves on, read after they see it move
-    private Weight weight;
-    private float[] x, xOdd, y;
+    // the work the workers run: set before the generation moves on, read after they see it move
+    private Ranges task;
+    private int size;
+
+    /** Work over a range of indices (rows of a product, heads of attention). */
+    @FunctionalInterface
+    interface Ranges {
+        void run(int from, int to);
+    }
 
     private RowKernels(int threads) {
         workers = new Worker[threads - 1];
@@ -54,20 +61,24 @@ final class RowKernels {
     }
 
     /** {@code y = W x}; for a bfloat16 weight {@code x} is given as its even and odd elements ({@code x, xOdd}). */
-    synchronized void product(Weight w, float[] x, float[] xOdd, float[] y) {
-        if (workers.length == 0 || w.rows < 64) {
-            rows(w, x, xOdd, y, 0, w.rows);
+    void product(Weight w, float[] x, float[] xOdd, float[] y) {
+        if (w.rows < 64) rows(w, x, xOdd, y, 0, w.rows);
+        else parallel(w.rows, (from, to) -> rows(w, x, xOdd, y, from, to));
+    }
+
+    /** Runs {@code task} over {@code [0, n)}, split in equal parts over the threads; returns when all are done. */
+    synchronized void parallel(int n, Ranges task) {
+        if (workers.length == 0) {
+            task.run(0, n);
             return;
         }
-        this.weight = w;
-        this.x = x;
-        this.xOdd = xOdd;
-        this.y = y;
+        this.task = task;
+        this.size = n;
         pending.set(workers.length);
         for (Worker k : workers) k.start();
-        int n = workers.length + 1;
-        rows(w, x, xOdd, y, 0, split(w.rows, 1, n));
+        task.run(0, split(n, 1, workers.length + 1));
         while (pending.get() > 0) Thread.onSpinWait();   // a failing worker counts down too (finally)
+        this.task = null;
         Throwable f = failure;
         if (f != null) {
             failure = null;
@@ -185,8 +196,7 @@ final class RowKernels {
                 if (stopped) return;
                 seen = generation.get();
                 try {
-                    Weight w = weight;
-                    rows(w, x, xOdd, y, split(w.rows, part, parts), split(w.rows, part + 1, parts));
+                    task.run(split(size, part, parts), split(size, part + 1, parts));
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
