@@ -99,8 +99,9 @@ public final class EngineBench {
             report.put("glibc_tunables", env.getOrDefault(TUNABLES, ""));
             report.put("omp_wait_policy", env.getOrDefault(WAIT_POLICY, ""));
             log.println(environment(env));
-            report.put("decode_b1_kernel", LlamaModel.batchOneDecoding());
-            log.println("batch-1 decoding: " + LlamaModel.batchOneDecoding());
+            String decoding = LlamaModel.batchOneDecoding();
+            report.put("decode_b1_kernel", decoding);
+            log.println("batch-1 decoding: " + decoding);
             Tensor ids;
             try (NativeScope scope = NativeScope.open()) {
                 ids = scope.keep(Tensor.create(new Random(42).longs((long) w.trainBatch() * w.trainSeq(), 0, c.vocabSize())

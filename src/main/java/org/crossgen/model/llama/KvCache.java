@@ -137,7 +137,7 @@ public final class KvCache implements AutoCloseable {
             }
             short[] s = new short[n];
             new org.bytedeco.javacpp.ShortPointer(t.data_ptr()).position(at).get(s);
-            for (int i = 0; i < n; i++) into[at + i] = Float.intBitsToFloat(s[i] << 16);
+            for (int i = 0; i < n; i++) into[at + i] = RowKernels.low(s[i]);
         }
 
         /**
@@ -161,7 +161,7 @@ public final class KvCache implements AutoCloseable {
             short[] s = new short[headDim];
             for (int i = 0; i < headDim; i++) {
                 s[i] = bfloat16(from[fromAt + i]);
-                mirror[at + i] = Float.intBitsToFloat(s[i] << 16);
+                mirror[at + i] = RowKernels.low(s[i]);
             }
             new org.bytedeco.javacpp.ShortPointer(cache.data_ptr()).position(at).put(s);
         }

@@ -8,7 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.javacpp.BoolPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
@@ -16,6 +15,7 @@ import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.Tensors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,10 +129,7 @@ final class RowDecoder {
     }
 
     private static boolean allTrue(Tensor mask) {
-        Tensor m = mask.contiguous();
-        BoolPointer p = m.data_ptr_bool();
-        for (long i = 0, n = m.numel(); i < n; i++) if (!p.get(i)) return false;
-        return true;
+        return mask.all().item_bool();
     }
 
     // ---- the step ---------------------------------------------------------------------------------
@@ -246,7 +243,7 @@ final class RowDecoder {
         } else {
             short[] s = new short[C];
             new ShortPointer(e.data_ptr()).position((long) token * C).get(s);
-            for (int i = 0; i < C; i++) row[i] = Float.intBitsToFloat(s[i] << 16);
+            for (int i = 0; i < C; i++) row[i] = RowKernels.low(s[i]);
         }
         return row;
     }
@@ -318,10 +315,7 @@ final class RowDecoder {
 
     private float[] floats(Tensor t) {
         sources.add(t);
-        Tensor f = t.to(ScalarType.Float).contiguous();
-        float[] a = new float[(int) f.numel()];
-        f.data_ptr_float().get(a);
-        return a;
+        return Tensors.toFloats(t);
     }
 
     private short[] shorts(Tensor t) {

@@ -86,7 +86,7 @@ final class RowKernels {
         }
     }
 
-    /** The first row of part {@code part} of {@code n}. */
+    /** The first index of part {@code part} of {@code n} parts of {@code [0, rows)}. */
     private static int split(int rows, int part, int n) {
         return (int) ((long) rows * part / n);
     }
@@ -148,7 +148,8 @@ final class RowKernels {
         return sum;
     }
 
-    private static float low(int packed) {
+    /** The float of the bfloat16 in the low 16 bits of {@code packed} (a bfloat16 as a {@code short} too). */
+    static float low(int packed) {
         return Float.intBitsToFloat(packed << 16);
     }
 
