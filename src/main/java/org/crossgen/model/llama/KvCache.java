@@ -2,6 +2,9 @@ package org.crossgen.model.llama;
 
 import static org.bytedeco.pytorch.global.torch.zeros;
 
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.crossgen.tensor.NativeScope;
@@ -80,22 +83,37 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * The keys and values of a batch-1 cache as float arrays, per layer {@code (KVH, capacity, D)},
-     * kept in step with the native cache: positions that libtorch wrote (a prompt) are copied in,
-     * and each position written here is written to the native cache too, so either path can take
-     * the next step.
+     * The keys and values of a batch-1 cache as float arrays, kept in step with the native cache:
+     * positions that libtorch wrote (a prompt) are copied in, and each position written here is
+     * written to the native cache too, so either path can take the next step. The keys are held
+     * transposed, per layer {@code (KVH, D, capacity)}, so that a query's scores over all positions
+     * are whole-vector products with no horizontal sums; the values as the native cache holds
+     * them, {@code (KVH, capacity, D)}.
      */
     final class Rows {
         private final int kvHeads, headDim, cap;
+        private final boolean bf16;
         private final float[][] k, v;
+        private final Pointer[] nativeKeys, nativeValues;   // made once: the cache's tensors never move
+        private final float[] row;
+        private final short[] halves;
         private int copied;         // positions already in the arrays
 
         private Rows(LlamaConfig c) {
             kvHeads = c.numKvHeads();
             headDim = c.headDim();
             cap = Math.toIntExact(capacity);
+            bf16 = keys[0].scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.BFloat16;
             k = new float[keys.length][Math.multiplyExact(kvHeads * headDim, cap)];
             v = new float[keys.length][k[0].length];
+            nativeKeys = new Pointer[keys.length];
+            nativeValues = new Pointer[keys.length];
+            for (int l = 0; l < keys.length; l++) {
+                nativeKeys[l] = bf16 ? new ShortPointer(keys[l].data_ptr()) : keys[l].data_ptr_float();
+                nativeValues[l] = bf16 ? new ShortPointer(values[l].data_ptr()) : values[l].data_ptr_float();
+            }
+            row = new float[headDim];
+            halves = new short[headDim];
         }
 
         int length() {
@@ -110,8 +128,18 @@ public final class KvCache implements AutoCloseable {
             return v[layer];
         }
 
-        /** Index of position {@code s} of key/value head {@code head} in {@link #keys}. */
-        int offset(int head, int s) {
+        /** Index in {@link #keys} of dimension {@code d} of key head {@code head}, followed by its positions. */
+        int keyRow(int head, int d) {
+            return (head * headDim + d) * cap;
+        }
+
+        /** The distance in {@link #keys} from one dimension's positions to the next's (the capacity). */
+        int keyStride() {
+            return cap;
+        }
+
+        /** Index in {@link #values} of position {@code s} of value head {@code head}, followed by its {@code D} dimensions. */
+        int valueAt(int head, int s) {
             return (head * cap + s) * headDim;
         }
 
@@ -119,51 +147,57 @@ public final class KvCache implements AutoCloseable {
         void pull() {
             int n = (int) length - copied;
             if (n <= 0) return;
-            boolean bf16 = keys[0].scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.BFloat16;
+            float[] part = new float[n * headDim];
             for (int l = 0; l < keys.length; l++) {
                 for (int h = 0; h < kvHeads; h++) {
-                    int at = offset(h, copied);
-                    read(keys[l], at, k[l], n * headDim, bf16);
-                    read(values[l], at, v[l], n * headDim, bf16);
+                    int at = valueAt(h, copied);
+                    read(nativeKeys[l], at, part);
+                    for (int s = 0; s < n; s++) {
+                        for (int d = 0; d < headDim; d++) k[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
+                    }
+                    read(nativeValues[l], at, part);
+                    System.arraycopy(part, 0, v[l], at, part.length);
                 }
             }
             copied = (int) length;
         }
 
-        private static void read(Tensor t, int at, float[] into, int n, boolean bf16) {
+        private void read(Pointer from, int at, float[] into) {
             if (!bf16) {
-                t.data_ptr_float().position(at).get(into, at, n);
+                ((FloatPointer) from).position(at).get(into);
                 return;
             }
-            short[] s = new short[n];
-            new org.bytedeco.javacpp.ShortPointer(t.data_ptr()).position(at).get(s);
-            for (int i = 0; i < n; i++) into[at + i] = RowKernels.low(s[i]);
+            short[] s = new short[into.length];
+            ((ShortPointer) from).position(at).get(s);
+            for (int i = 0; i < s.length; i++) into[i] = RowKernels.low(s[i]);
         }
 
         /**
          * Writes position {@code s} of layer {@code layer}: the keys at {@code kv[kAt..]}, the values at
          * {@code kv[vAt..]}, each {@code (KVH, D)}; rounded to bfloat16 first when the cache holds that.
          */
-        void put(int layer, int s, float[] kv, int kAt, int vAt, boolean bf16) {
+        void put(int layer, int s, float[] kv, int kAt, int vAt) {
             for (int h = 0; h < kvHeads; h++) {
-                int at = offset(h, s);
-                write(kv, kAt + h * headDim, k[layer], keys[layer], at, bf16);
-                write(kv, vAt + h * headDim, v[layer], values[layer], at, bf16);
+                int at = valueAt(h, s);
+                write(kv, kAt + h * headDim, nativeKeys[layer], at);
+                for (int d = 0; d < headDim; d++) k[layer][keyRow(h, d) + s] = row[d];
+                write(kv, vAt + h * headDim, nativeValues[layer], at);
+                System.arraycopy(row, 0, v[layer], at, headDim);
             }
         }
 
-        private void write(float[] from, int fromAt, float[] mirror, Tensor cache, int at, boolean bf16) {
+        /** Writes {@code headDim} values to the native cache at {@code at}; {@link #row} gets them as the cache holds them. */
+        private void write(float[] from, int fromAt, Pointer cache, int at) {
             if (!bf16) {
-                System.arraycopy(from, fromAt, mirror, at, headDim);
-                cache.data_ptr_float().position(at).put(from, fromAt, headDim);
+                System.arraycopy(from, fromAt, row, 0, headDim);
+                ((FloatPointer) cache).position(at).put(row);
                 return;
             }
-            short[] s = new short[headDim];
             for (int i = 0; i < headDim; i++) {
-                s[i] = bfloat16(from[fromAt + i]);
-                mirror[at + i] = RowKernels.low(s[i]);
+                halves[i] = bfloat16(from[fromAt + i]);
+                row[i] = RowKernels.low(halves[i]);
             }
-            new org.bytedeco.javacpp.ShortPointer(cache.data_ptr()).position(at).put(s);
+            ((ShortPointer) cache).position(at).put(halves);
         }
 
         /** {@code f} rounded to the nearest bfloat16 (ties to even), as libtorch converts. */

@@ -47,6 +47,7 @@ final class RowDecoder {
     private Layer[] layers;
     private RowKernels.Weight head;
     private float[] finalNorm, invFreq;
+    private final Buffers buffers;
 
     private record Layer(float[] inputNorm, float[] postNorm, RowKernels.Weight qkv, RowKernels.Weight o,
                          RowKernels.Weight gateUp, RowKernels.Weight down) {}
@@ -55,6 +56,7 @@ final class RowDecoder {
         this.model = model;
         this.c = model.config();
         this.bf16 = model.dtype() == DType.BFLOAT16;
+        this.buffers = new Buffers();
     }
 
     /** The decoder for {@code model}, or null with the reason logged once when this JVM or model cannot run it. */
@@ -109,7 +111,7 @@ final class RowDecoder {
      * The logits {@code (1, 1, V)} of one token at {@code position}, the cache extended by it; null
      * (nothing done) when this step is not one the decoder covers.
      */
-    Tensor step(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
+    synchronized Tensor step(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
         if (cache == null || ids.numel() != 1 || cache.batch() != 1 || GradMode.is_enabled() || model.isTraining()
                 || is_autocast_enabled(DeviceType.CPU) || hasAdapter() || (mask != null && !allTrue(mask))) {
             return null;
@@ -137,52 +139,71 @@ final class RowDecoder {
     private float[] run(int token, long position, KvCache.Rows kv) {
         int C = c.hiddenSize(), H = c.numHeads(), KVH = c.numKvHeads(), D = c.headDim();
         RowKernels kernels = RowKernels.shared(Math.max(1, get_num_threads()));
-        float[] x = embedding(token);
-        float[] h = new float[C], odd = bf16 ? new float[Math.max(Math.max(C, H * D), c.intermediateSize()) / 2] : null;
-        float[] qkv = new float[(H + 2 * KVH) * D], att = new float[H * D], out = new float[C];
-        float[] gateUp = new float[2 * c.intermediateSize()], act = new float[c.intermediateSize()];
-        float[] cos = new float[D / 2], sin = new float[D / 2];
+        Buffers b = buffers;
+        float[] x = b.x;
+        embedding(token, x);
         for (int i = 0; i < D / 2; i++) {           // float32 like RotaryEmbedding: position * inv_freq, then cos/sin
             float f = (float) position * invFreq[i];
-            cos[i] = (float) Math.cos(f);
-            sin[i] = (float) Math.sin(f);
+            b.cos[i] = (float) Math.cos(f);
+            b.sin[i] = (float) Math.sin(f);
         }
         kv.pull();
         int t = kv.length();                        // this token's slot
+        b.fitScores(t + 1);
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
-            rmsNorm(x, layer.inputNorm, h);
-            product(kernels, layer.qkv, h, odd, qkv);
-            for (int head = 0; head < H + KVH; head++) rotate(qkv, head * D, D, cos, sin);
-            kv.put(l, t, qkv, H * D, (H + KVH) * D, bf16);
-            attend(kernels, qkv, kv, l, t + 1, att);
-            product(kernels, layer.o, att, odd, out);
-            for (int i = 0; i < C; i++) x[i] += out[i];
-            rmsNorm(x, layer.postNorm, h);
-            product(kernels, layer.gateUp, h, odd, gateUp);
+            rmsNorm(x, layer.inputNorm, b.h);
+            product(kernels, layer.qkv, b.h, b.qkv);
+            for (int head = 0; head < H + KVH; head++) rotate(b.qkv, head * D, D, b.cos, b.sin);
+            kv.put(l, t, b.qkv, H * D, (H + KVH) * D);
+            attend(kernels, kv, l, t + 1);
+            product(kernels, layer.o, b.att, b.out);
+            for (int i = 0; i < C; i++) x[i] += b.out[i];
+            rmsNorm(x, layer.postNorm, b.h);
+            product(kernels, layer.gateUp, b.h, b.gateUp);
             int m = c.intermediateSize();
             for (int i = 0; i < m; i++) {
-                float g = gateUp[i];
-                act[i] = g / (1f + (float) Math.exp(-g)) * gateUp[m + i];   // silu(gate) * up
+                float g = b.gateUp[i];
+                b.act[i] = g / (1f + (float) Math.exp(-g)) * b.gateUp[m + i];   // silu(gate) * up
             }
-            product(kernels, layer.down, act, odd, out);
-            for (int i = 0; i < C; i++) x[i] += out[i];
+            product(kernels, layer.down, b.act, b.out);
+            for (int i = 0; i < C; i++) x[i] += b.out[i];
         }
         kv.advance();
-        rmsNorm(x, finalNorm, h);
-        float[] logits = new float[c.vocabSize()];
-        product(kernels, head, h, odd, logits);
-        return logits;
+        rmsNorm(x, finalNorm, b.h);
+        product(kernels, head, b.h, b.logits);
+        return b.logits;
     }
 
-    /** {@code y = W x}: for a bfloat16 weight, x's odd elements go to {@code odd} and its even ones to the front of x's copy. */
-    private static void product(RowKernels kernels, RowKernels.Weight w, float[] x, float[] odd, float[] y) {
+    /**
+     * A step's activations, made once per decoder: arrays allocated afresh at every step cost more
+     * than the arithmetic (a new 32k-logit array took 0.4 ms, the JVM touching fresh heap pages).
+     */
+    private final class Buffers {
+        final int widest = Math.max(Math.max(c.hiddenSize(), c.numHeads() * c.headDim()), c.intermediateSize());
+        final float[] x = new float[c.hiddenSize()], h = new float[c.hiddenSize()], out = new float[c.hiddenSize()];
+        final float[] qkv = new float[(c.numHeads() + 2 * c.numKvHeads()) * c.headDim()], att = new float[c.numHeads() * c.headDim()];
+        final float[] gateUp = new float[2 * c.intermediateSize()], act = new float[c.intermediateSize()];
+        final float[] even = new float[widest / 2], odd = new float[widest / 2];
+        final float[] cos = new float[c.headDim() / 2], sin = new float[c.headDim() / 2];
+        final float[] logits = new float[c.vocabSize()];
+        float[][] scores = new float[c.numHeads()][];   // per query head: its threads never share one
+
+        /** Scores of {@code n} positions fit, with room to grow before the next reallocation. */
+        void fitScores(int n) {
+            if (scores[0] != null && scores[0].length >= n) return;
+            for (int i = 0; i < scores.length; i++) scores[i] = new float[Math.max(256, n + n / 2)];
+        }
+    }
+
+    /** {@code y = W x}: for a bfloat16 weight, x is split into its even and odd elements first. */
+    private void product(RowKernels kernels, RowKernels.Weight w, float[] x, float[] y) {
         if (w.f32() != null) {
             kernels.product(w, x, null, y);
             return;
         }
-        float[] even = new float[w.in() / 2];
-        for (int k = 0; k < even.length; k++) {
+        float[] even = buffers.even, odd = buffers.odd;
+        for (int k = 0; k < w.in() / 2; k++) {
             even[k] = x[2 * k];
             odd[k] = x[2 * k + 1];
         }
@@ -207,37 +228,29 @@ final class RowDecoder {
     }
 
     /** Each query head against its key/value head's first {@code n} cached positions, the heads split over the threads. */
-    private void attend(RowKernels kernels, float[] qkv, KvCache.Rows kv, int layer, int n, float[] out) {
-        kernels.parallel(c.numHeads(), (from, to) -> attendHeads(qkv, kv, layer, n, out, from, to));
+    private void attend(RowKernels kernels, KvCache.Rows kv, int layer, int n) {
+        kernels.parallel(c.numHeads(), (from, to) -> attendHeads(kv, layer, n, from, to));
     }
 
-    private void attendHeads(float[] qkv, KvCache.Rows kv, int layer, int n, float[] out, int from, int to) {
+    private void attendHeads(KvCache.Rows kv, int layer, int n, int from, int to) {
         int D = c.headDim(), groups = c.kvGroups();
         float scale = (float) (1.0 / Math.sqrt(D));
-        float[] scores = new float[n];
         float[] keys = kv.keys(layer), values = kv.values(layer);
         for (int head = from; head < to; head++) {
-            int base = kv.offset(head / groups, 0);
-            float[] q = Arrays.copyOfRange(qkv, head * D, head * D + D);
-            float max = Float.NEGATIVE_INFINITY;
-            for (int s = 0; s < n; s++) {
-                scores[s] = RowKernels.dot(keys, base + s * D, q, D) * scale;
-                max = Math.max(max, scores[s]);
-            }
-            float total = 0;
-            for (int s = 0; s < n; s++) total += scores[s] = (float) Math.exp(scores[s] - max);
-            float[] o = new float[D];
-            for (int s = 0; s < n; s++) RowKernels.axpy(scores[s] / total, values, base + s * D, o, D);
-            System.arraycopy(o, 0, out, head * D, D);
+            float[] p = buffers.scores[head];
+            int g = head / groups;
+            RowKernels.scores(buffers.qkv, head * D, D, scale, keys, kv.keyRow(g, 0), kv.keyStride(), n, p);
+            RowKernels.softmax(p, n);
+            RowKernels.weightedRows(p, n, values, kv.valueAt(g, 0), D, buffers.att, head * D);
         }
     }
 
     // ---- weights ----------------------------------------------------------------------------------
 
-    private float[] embedding(int token) {
+    /** Row {@code token} of the embedding, widened to float32, into {@code row}. */
+    private void embedding(int token, float[] row) {
         Tensor e = model.embedWeight();
         int C = c.hiddenSize();
-        float[] row = new float[C];
         if (!bf16) {
             e.data_ptr_float().position((long) token * C).get(row);
         } else {
@@ -245,7 +258,6 @@ final class RowDecoder {
             new ShortPointer(e.data_ptr()).position((long) token * C).get(s);
             for (int i = 0; i < C; i++) row[i] = RowKernels.low(s[i]);
         }
-        return row;
     }
 
     private boolean weightsChanged() {

@@ -114,15 +114,61 @@ final class RowKernels {
         return sum;
     }
 
-    /** {@code y[k] += a * v[offset + k]} for {@code k < n}. */
-    static void axpy(float a, float[] v, int offset, float[] y, int n) {
-        int bound = F.loopBound(n);
-        FloatVector av = FloatVector.broadcast(F, a);
-        int k = 0;
-        for (; k < bound; k += LANES) {
-            FloatVector.fromArray(F, v, offset + k).fma(av, FloatVector.fromArray(F, y, k)).intoArray(y, k);
+    /**
+     * {@code p[s] = scale * sum_d q[qAt + d] kT[at + d stride + s]} for {@code s < n, d < D}: a query
+     * against keys held transposed, a vector of positions at a time, so no sum runs across lanes.
+     */
+    static void scores(float[] q, int qAt, int D, float scale, float[] kT, int at, int stride, int n, float[] p) {
+        int s = 0;
+        for (; s + LANES <= n; s += LANES) {
+            FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F);
+            int d = 0;
+            for (; d + 1 < D; d += 2) {
+                a = FloatVector.fromArray(F, kT, at + d * stride + s).fma(FloatVector.broadcast(F, q[qAt + d]), a);
+                b = FloatVector.fromArray(F, kT, at + (d + 1) * stride + s).fma(FloatVector.broadcast(F, q[qAt + d + 1]), b);
+            }
+            if (d < D) a = FloatVector.fromArray(F, kT, at + d * stride + s).fma(FloatVector.broadcast(F, q[qAt + d]), a);
+            a.add(b).mul(scale).intoArray(p, s);
         }
-        for (; k < n; k++) y[k] += a * v[offset + k];
+        for (; s < n; s++) {
+            float sum = 0;
+            for (int d = 0; d < D; d++) sum += q[qAt + d] * kT[at + d * stride + s];
+            p[s] = sum * scale;
+        }
+    }
+
+    /** {@code p[0..n)} replaced by its softmax, the exponentials a vector at a time. */
+    static void softmax(float[] p, int n) {
+        int bound = F.loopBound(n), s = 0;
+        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; s < bound; s += LANES) m = m.max(FloatVector.fromArray(F, p, s));
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; s < n; s++) max = Math.max(max, p[s]);
+        FloatVector sum = FloatVector.zero(F);
+        for (s = 0; s < bound; s += LANES) {
+            FloatVector e = FloatVector.fromArray(F, p, s).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(p, s);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; s < n; s++) total += p[s] = (float) Math.exp(p[s] - max);
+        FloatVector inverse = FloatVector.broadcast(F, 1f / total);
+        for (s = 0; s < bound; s += LANES) FloatVector.fromArray(F, p, s).mul(inverse).intoArray(p, s);
+        for (; s < n; s++) p[s] /= total;
+    }
+
+    /** {@code out[outAt + d] = sum_s p[s] v[at + s D + d]} for {@code d < D, s < n}: the rows of {@code v} weighted by {@code p}, read in order. */
+    static void weightedRows(float[] p, int n, float[] v, int at, int D, float[] out, int outAt) {
+        java.util.Arrays.fill(out, outAt, outAt + D, 0f);
+        int bound = F.loopBound(D);
+        for (int s = 0; s < n; s++) {
+            FloatVector w = FloatVector.broadcast(F, p[s]);
+            int row = at + s * D, k = 0;
+            for (; k < bound; k += LANES) {
+                FloatVector.fromArray(F, v, row + k).fma(w, FloatVector.fromArray(F, out, outAt + k)).intoArray(out, outAt + k);
+            }
+            for (; k < D; k++) out[outAt + k] += p[s] * v[row + k];
+        }
     }
 
     /**

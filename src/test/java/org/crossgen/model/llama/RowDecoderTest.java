@@ -24,7 +24,8 @@ class RowDecoderTest {
     // hidden 80 and MLP 72: rows that are not a multiple of the vector length; grouped-query attention (4 heads, 2 KV heads)
     private static final LlamaConfig UNTIED = LlamaConfig.of(300, 80, 2, 4, 2, 72, false);
     private static final LlamaConfig TIED = LlamaConfig.of(300, 64, 2, 4, 4, 128, true);
-    private static final long[] PROMPT = {3, 17, 42, 8, 250};
+    // 21 + 8 positions: attention runs both its vector loops (16 positions on AVX-512) and their scalar tails
+    private static final long[] PROMPT = {3, 17, 42, 8, 250, 11, 290, 6, 77, 120, 4, 4, 199, 31, 250, 2, 88, 143, 9, 60, 15};
     private static final long[] TOKENS = {5, 99, 7, 7, 280, 1, 64, 33};
 
     @Test
@@ -98,7 +99,7 @@ class RowDecoderTest {
     /** Runs {@code body} with two batch-1 caches that hold the prompt, prefilled by libtorch. */
     private static void withPrefilledCaches(LlamaModel model, java.util.function.BiConsumer<KvCache, KvCache> body) {
         try (NativeScope scope = NativeScope.open(); NoGradGuard ng = new NoGradGuard();
-             KvCache java = new KvCache(model, 1, 32); KvCache torch = new KvCache(model, 1, 32)) {
+             KvCache java = new KvCache(model, 1, 48); KvCache torch = new KvCache(model, 1, 48)) {
             prefill(model, java);
             prefill(model, torch);
             body.accept(java, torch);
