@@ -194,17 +194,10 @@ public final class KvCache implements AutoCloseable {
                 return;
             }
             for (int i = 0; i < headDim; i++) {
-                halves[i] = bfloat16(from[fromAt + i]);
+                halves[i] = RowKernels.bfloat16(from[fromAt + i]);
                 row[i] = RowKernels.low(halves[i]);
             }
             ((ShortPointer) cache).position(at).put(halves);
-        }
-
-        /** {@code f} rounded to the nearest bfloat16 (ties to even), as libtorch converts. */
-        private static short bfloat16(float f) {
-            int b = Float.floatToRawIntBits(f);
-            if (Float.isNaN(f)) return (short) ((b >>> 16) | 0x40);
-            return (short) ((b + 0x7FFF + ((b >>> 16) & 1)) >>> 16);
         }
 
         /** The token just written is cached. */

@@ -2,6 +2,7 @@ package org.crossgen.model.llama;
 
 import static org.bytedeco.pytorch.global.torch.get_num_threads;
 import static org.bytedeco.pytorch.global.torch.is_autocast_enabled;
+import static org.bytedeco.pytorch.global.torch.zeros;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.tensor.DType;
@@ -121,8 +123,12 @@ final class RowDecoder {
         int token = (int) ids.item_long();
         if (token < 0 || token >= c.vocabSize()) return null;   // libtorch's path names the bad id
         float[] logits = run(token, position, cache.rows(c));
-        Tensor out = Tensor.create(logits, 1, 1, logits.length);
-        return bf16 ? out.to(ScalarType.BFloat16) : out;
+        if (!bf16) return Tensor.create(logits, 1, 1, logits.length);
+        Tensor out = zeros(new long[] {1, 1, logits.length}, new TensorOptions(ScalarType.BFloat16));
+        short[] halves = buffers.logitHalves;      // rounded here: libtorch's to() woke its threads for 32k values
+        for (int i = 0; i < halves.length; i++) halves[i] = RowKernels.bfloat16(logits[i]);
+        new ShortPointer(out.data_ptr()).put(halves);
+        return out;
     }
 
     private boolean hasAdapter() {
@@ -161,11 +167,7 @@ final class RowDecoder {
             for (int i = 0; i < C; i++) x[i] += b.out[i];
             rmsNorm(x, layer.postNorm, b.h);
             product(kernels, layer.gateUp, b.h, b.gateUp);
-            int m = c.intermediateSize();
-            for (int i = 0; i < m; i++) {
-                float g = b.gateUp[i];
-                b.act[i] = g / (1f + (float) Math.exp(-g)) * b.gateUp[m + i];   // silu(gate) * up
-            }
+            RowKernels.swiGlu(b.gateUp, c.intermediateSize(), b.act);
             product(kernels, layer.down, b.act, b.out);
             for (int i = 0; i < C; i++) x[i] += b.out[i];
         }
@@ -187,6 +189,7 @@ final class RowDecoder {
         final float[] even = new float[widest / 2], odd = new float[widest / 2];
         final float[] cos = new float[c.headDim() / 2], sin = new float[c.headDim() / 2];
         final float[] logits = new float[c.vocabSize()];
+        final short[] logitHalves = bf16 ? new short[c.vocabSize()] : null;
         float[][] scores = new float[c.numHeads()][];   // per query head: its threads never share one
 
         /** Scores of {@code n} positions fit, with room to grow before the next reallocation. */

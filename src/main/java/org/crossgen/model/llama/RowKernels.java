@@ -157,6 +157,20 @@ final class RowKernels {
         for (; s < n; s++) p[s] /= total;
     }
 
+    /** {@code act[i] = silu(gateUp[i]) * gateUp[m + i]} for {@code i < m}: SwiGLU on a fused gate/up output. */
+    static void swiGlu(float[] gateUp, int m, float[] act) {
+        int bound = F.loopBound(m), i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, gateUp, i);
+            FloatVector sigmoid = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(sigmoid).mul(FloatVector.fromArray(F, gateUp, m + i)).intoArray(act, i);
+        }
+        for (; i < m; i++) {
+            float g = gateUp[i];
+            act[i] = g / (1f + (float) Math.exp(-g)) * gateUp[m + i];
+        }
+    }
+
     /** {@code out[outAt + d] = sum_s p[s] v[at + s D + d]} for {@code d < D, s < n}: the rows of {@code v} weighted by {@code p}, read in order. */
     static void weightedRows(float[] p, int n, float[] v, int at, int D, float[] out, int outAt) {
         java.util.Arrays.fill(out, outAt, outAt + D, 0f);
@@ -197,6 +211,13 @@ final class RowKernels {
     /** The float of the bfloat16 in the low 16 bits of {@code packed} (a bfloat16 as a {@code short} too). */
     static float low(int packed) {
         return Float.intBitsToFloat(packed << 16);
+    }
+
+    /** {@code f} rounded to the nearest bfloat16 (ties to even), as libtorch converts. */
+    static short bfloat16(float f) {
+        int b = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((b >>> 16) | 0x40);
+        return (short) ((b + 0x7FFF + ((b >>> 16) & 1)) >>> 16);
     }
 
     private static float high(int packed) {

@@ -114,6 +114,7 @@ class RowDecoderTest {
     private static double compare(LlamaModel model, KvCache java, KvCache torch, long token, double tolerance) {
         Tensor out = model.rowDecoderStep(ids(token), position(java), null, java);
         assertNotNull(out, "a batch-1 step without a mask goes to the Java decoder");
+        assertEquals(model.dtype().scalarType, out.scalar_type().intern(), "logits in the model's dtype, as libtorch's");
         float[] a = logits(out);
         float[] b = logits(model.logits(model.hidden(ids(token), position(torch), null, torch)));
         double d = maxDiff(a, b);
