@@ -7,7 +7,6 @@ import static org.bytedeco.pytorch.global.torch.zeros;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.GradMode;
@@ -178,7 +177,7 @@ final class RowDecoder {
     }
 
     /**
-     * A step's activations, made once per decoder: arrays allocated afresh at every step cost more
+     * A step's arrays, made once per decoder: arrays allocated afresh at every step cost more
      * than the arithmetic (a new 32k-logit array took 0.4 ms, the JVM touching fresh heap pages).
      */
     private final class Buffers {
@@ -189,7 +188,7 @@ final class RowDecoder {
         final float[] even = new float[widest / 2], odd = new float[widest / 2];
         final float[] cos = new float[c.headDim() / 2], sin = new float[c.headDim() / 2];
         final float[] logits = new float[c.vocabSize()];
-        final short[] logitHalves = bf16 ? new short[c.vocabSize()] : null;
+        final short[] logitHalves = bf16 ? new short[c.vocabSize()] : null, embeddingHalves = bf16 ? new short[c.hiddenSize()] : null;
         float[][] scores = new float[c.numHeads()][];   // per query head: its threads never share one
 
         /** Scores of {@code n} positions fit, with room to grow before the next reallocation. */
@@ -257,7 +256,7 @@ final class RowDecoder {
         if (!bf16) {
             e.data_ptr_float().position((long) token * C).get(row);
         } else {
-            short[] s = new short[C];
+            short[] s = buffers.embeddingHalves;
             new ShortPointer(e.data_ptr()).position((long) token * C).get(s);
             for (int i = 0; i < C; i++) row[i] = RowKernels.low(s[i]);
         }
