@@ -16,8 +16,9 @@ import org.crossgen.tensor.NativeScope;
  *
  * <p>Only weights that do not require gradients are fused. The fused weight is built at the first
  * single-row call and the parts' weights are then moved into it ({@code set_} to views of its rows),
- * so no weight is held twice and the checkpoint names and layout stay. Anything that later gives a part other memory (training's owned copies, a flat
- * parameter buffer) or an adapter ends the fusion for good: the parts run separately again.
+ * so no weight is held twice and the checkpoint names and layout stay. Anything that later gives a
+ * part other memory (training's owned copies, a flat parameter buffer) or an adapter ends the
+ * fusion for good: the parts run separately again.
  */
 final class FusedProjections implements AutoCloseable {
     private final Linear[] parts;

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * A batch-1 decode step on the CPU in Java: every layer's products, norms, rotary embedding and
  * attention over the cache in one call, on copies of the weights in Java arrays ({@link RowKernels}).
  * A step through libtorch is ~240 ops, each a native call whose OpenMP threads sleep and wake (0.2-0.3
- * of the read bandwidth on the bench's shape); here the products read the weights at 34-39 GB/s, and a
- * bfloat16 step takes about half the time (docs/engine.md, Decoding).
+ * of the read bandwidth on the bench's shape); here the products read the weights at 40-67 GB/s
+ * (with the VM's phase), and a bfloat16 step takes about half the time (docs/engine.md, Decoding).
  *
  * <p>It computes what {@link LlamaModel#forward} does for one token, in float32 arithmetic. With
  * float32 weights the logits agree to rounding (the sums run in another order); with bfloat16
