@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.crossgen.data.TaskRegistry;
 import org.crossgen.eval.EvalResult;
 import org.crossgen.eval.Evaluator;
+import org.crossgen.files.ContentHash;
 import org.crossgen.infer.TorchLanguageModel;
 import org.crossgen.model.llama.LlamaModel;
 import org.crossgen.model.llama.LoraAdapter;
@@ -19,7 +20,9 @@ import org.crossgen.text.Tokenizer;
  * (same key and dtype) and are released when the next model is loaded or on {@link #close()}.
  *
  * <p>The tokenizer comes from the model's folder, or from the base model's when a fine-tuned
- * checkpoint has none. A spec's adapter ({@link ModelRef#adapter}) is attached to the base, or merged
+ * checkpoint has none. It stays loaded across models whose tokenizer files are the same bytes (every
+ * fine-tuned model of a study carries its base's), so each prompt is encoded once per worker
+ * ({@link Tokenizer} keeps recent encodings). A spec's adapter ({@link ModelRef#adapter}) is attached to the base, or merged
  * into it. A LoRA adapter folder given as a model (adapter_config.json, no config.json) is refused with
  * a pointer to its merged model: the study's own LoRA jobs publish merged weights
  * ({@code FineTuning.LoraOutput.MERGED}); give an adapter as the model entry's {@code adapter:}.
@@ -39,6 +42,7 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
     private LlamaModel model;
     private LoraAdapter adapter;   // attached to model, or null
     private Tokenizer tokenizer;
+    private String tokenizerFiles;   // content hash of the loaded tokenizer's files
     private TorchLanguageModel lm;
 
     public TorchCellEvaluator(TaskRegistry registry, ComputeDevice device, int batchSize, RecordProgress progress) {
@@ -60,7 +64,7 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
     private void load(ModelRef ref, DType dtype) throws IOException {
         String key = ref.key() + "/" + dtype.torchName();
         if (key.equals(loadedKey)) return;
-        close();
+        closeModel();
         Path dir = ref.dir();
         if (!Files.isRegularFile(dir.resolve("config.json")) && Files.isRegularFile(dir.resolve("adapter_config.json"))) {
             throw new IOException(dir + " holds a LoRA adapter, not a model; evaluate its merged model "
@@ -70,7 +74,12 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
         model = LlamaModel.load(dir, dtype, device);
         try {
             if (ref.adapter() != null) attach(ref.adapter());
-            tokenizer = Tokenizer.load(tokenizerDir);
+            String files = tokenizerFiles(tokenizerDir);
+            if (!files.equals(tokenizerFiles)) {
+                closeTokenizer();
+                tokenizer = Tokenizer.load(tokenizerDir);
+                tokenizerFiles = files;
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -89,16 +98,37 @@ public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {
         }
     }
 
-    /** Releases the loaded model, if any. */
+    /** The loaded tokenizer (null before the first cell): for tests. */
+    Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The content hash of {@code dir}'s tokenizer files. */
+    private static String tokenizerFiles(Path dir) throws IOException {
+        Path config = dir.resolve("tokenizer_config.json");
+        return ContentHash.sha256(ContentHash.sha256(dir.resolve("tokenizer.json")),
+                Files.isRegularFile(config) ? ContentHash.sha256(config) : "");
+    }
+
+    /** Releases the loaded model and tokenizer, if any. */
     @Override
     public void close() {
-        if (tokenizer != null) tokenizer.close();
+        closeModel();
+        closeTokenizer();
+    }
+
+    private void closeModel() {
         if (adapter != null) adapter.close();
         if (model != null) model.close();
         adapter = null;
-        tokenizer = null;
         model = null;
         lm = null;
         loadedKey = null;
+    }
+
+    private void closeTokenizer() {
+        if (tokenizer != null) tokenizer.close();
+        tokenizer = null;
+        tokenizerFiles = null;
     }
 }

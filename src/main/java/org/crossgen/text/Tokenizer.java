@@ -11,6 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.crossgen.files.InputFiles;
 
@@ -35,16 +39,24 @@ import org.crossgen.files.InputFiles;
  * <p>Special tokens written literally in a text ({@code "<s>"}, {@code "</s>"}) are matched as
  * special tokens by the underlying library; the shipped datasets contain none.
  *
+ * <p>Encodings of recent texts are kept (up to {@link #MEMO_CHARS} characters of text each for ids and
+ * for spans), because a study worker evaluates every model on the same prompts: one tokenizer kept
+ * across models encodes each prompt once (docs/engine.md, Tokenizing).
+ *
  * <p>Holds a native tokenizer: close it. Thread-safe for concurrent encode/decode.
  */
 public final class Tokenizer implements AutoCloseable {
     private static final String MISTRAL_32K = "tokenizers/mistral-32k/";
+    /** Characters of text whose encodings are kept, per kind: the quick study's evaluation prompts take about 7M. */
+    static final long MEMO_CHARS = 16_000_000;
 
     private final HuggingFaceTokenizer hf;
     private final long bosId;
     private final long eosId;
     private final long padId;
     private final int vocabSize;
+    private final Memo<long[]> ids = new Memo<>(MEMO_CHARS);
+    private final Memo<CharSpan[]> spans = new Memo<>(MEMO_CHARS);
 
     private Tokenizer(HuggingFaceTokenizer hf, long bosId, long eosId, long padId, int vocabSize) {
         this.hf = hf;
@@ -124,18 +136,22 @@ public final class Tokenizer implements AutoCloseable {
      * Token ids of {@code text}: one BOS first when {@code addBos}, never an EOS, no truncation.
      */
     public long[] encode(String text, boolean addBos) {
-        long[] ids = tokenIds(text);
-        if (!addBos) return ids;
-        long[] withBos = new long[ids.length + 1];
-        withBos[0] = bosId;
-        System.arraycopy(ids, 0, withBos, 1, ids.length);
-        return withBos;
+        long[] ids = ids(text);
+        long[] out = new long[ids.length + (addBos ? 1 : 0)];
+        if (addBos) out[0] = bosId;
+        System.arraycopy(ids, 0, out, out.length - ids.length, ids.length);
+        return out;
     }
 
     /** Token ids of {@code text} without any special token; {@code encode(text, false)}. */
     public long[] tokenIds(String text) {
+        return ids(text).clone();
+    }
+
+    /** The kept ids of {@code text}, shared: callers copy before handing them out. */
+    private long[] ids(String text) {
         if (text.isEmpty()) return new long[0]; // the normalizer would still emit a lone "▁"
-        return fromEncoding(text, TokenizersLibrary.LIB::getTokenIds);
+        return ids.computeIfAbsent(text, t -> fromEncoding(t, TokenizersLibrary.LIB::getTokenIds));
     }
 
     /**
@@ -144,7 +160,7 @@ public final class Tokenizer implements AutoCloseable {
      * which doubled the cost of tokenizing long prompts (docs/engine.md, Tokenizing).
      */
     private CharSpan[] spans(String text) {
-        return fromEncoding(text, TokenizersLibrary.LIB::getTokenCharSpans);
+        return spans.computeIfAbsent(text, t -> fromEncoding(t, TokenizersLibrary.LIB::getTokenCharSpans));
     }
 
     /** One field of the native encoding of {@code text} (no special tokens added), read before it is freed. */
@@ -159,7 +175,7 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Number of tokens {@code encode(text, addBos)} returns. */
     public int count(String text, boolean addBos) {
-        return tokenIds(text).length + (addBos ? 1 : 0);
+        return ids(text).length + (addBos ? 1 : 0);
     }
 
     /**
@@ -223,6 +239,37 @@ public final class Tokenizer implements AutoCloseable {
     @Override
     public String toString() {
         return "Tokenizer[vocab=" + vocabSize + ", bos=" + bosId + ", eos=" + eosId + ", pad=" + padId + "]";
+    }
+
+    /**
+     * Values of recently used texts, least recently used out first once the texts pass
+     * {@code maxChars} characters together.
+     */
+    static final class Memo<T> {
+        private final LinkedHashMap<String, T> values = new LinkedHashMap<>(256, 0.75f, true);
+        private final long maxChars;
+        private long chars;
+
+        Memo(long maxChars) {
+            this.maxChars = maxChars;
+        }
+
+        T computeIfAbsent(String text, Function<String, T> compute) {
+            synchronized (this) {
+                T kept = values.get(text);
+                if (kept != null) return kept;
+            }
+            T value = compute.apply(text);   // outside the lock: encodings of different texts run in parallel
+            synchronized (this) {
+                if (text.length() > maxChars) return value;
+                if (values.put(text, value) == null) chars += text.length();
+                for (Iterator<Map.Entry<String, T>> it = values.entrySet().iterator(); chars > maxChars; ) {
+                    chars -= it.next().getKey().length();
+                    it.remove();
+                }
+            }
+            return value;
+        }
     }
 
     private static long specialId(JsonNode vocab, JsonNode config, String key, String fallback, Path file)

@@ -112,6 +112,34 @@ class TokenizerTest {
     }
 
     @Test
+    void keptEncodingsAreNotSharedWithCallers() {
+        String text = "The movie was long, but never dull.";
+        long[] first = tok.tokenIds(text);
+        long[] expected = first.clone();
+        first[0] = -1;
+        tok.encode(text, false)[1] = -1;
+        tok.encode(text, true)[2] = -1;
+        assertArrayEquals(expected, tok.tokenIds(text));
+        assertEquals(expected.length, tok.count(text, false));
+        assertEquals(expected[0], tok.encode(text, true)[1]);
+    }
+
+    @Test
+    void theMemoDropsTheLeastRecentlyUsedTextsPastItsCharacterBudget() {
+        Tokenizer.Memo<Integer> memo = new Tokenizer.Memo<>(10);
+        int[] computed = {0};
+        java.util.function.Function<String, Integer> compute = t -> ++computed[0];
+        assertEquals(1, memo.computeIfAbsent("aaaa", compute));
+        assertEquals(2, memo.computeIfAbsent("bbbb", compute));
+        assertEquals(1, memo.computeIfAbsent("aaaa", compute), "kept, and now the most recent");
+        assertEquals(3, memo.computeIfAbsent("cccc", compute), "12 characters: bbbb, the least recent, goes");
+        assertEquals(1, memo.computeIfAbsent("aaaa", compute));
+        assertEquals(4, memo.computeIfAbsent("bbbb", compute), "computed again");
+        assertEquals(5, memo.computeIfAbsent("a text over the budget", compute));
+        assertEquals(6, memo.computeIfAbsent("a text over the budget", compute), "never kept");
+    }
+
+    @Test
     void loadReadsSpecialTokensFromAFolderAndFallsBackToEosForPad(@TempDir Path dir) throws IOException {
         Path shipped = Path.of("src/main/resources/tokenizers/mistral-32k");
         Files.copy(shipped.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
