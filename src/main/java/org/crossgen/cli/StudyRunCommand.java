@@ -58,27 +58,29 @@ final class StudyRunCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int count = workerCount(plan, device, cores);
         if (workerOnly) stopWithParent();
-        int threadsBefore = Torch.threads();
-        if (count > 1 && System.getenv("CROSSGEN_THREADS") == null) Torch.threads(WorkerCount.threadsPerWorker(cores, count));
-        try {
-            return run(layout, registry, plan, device, cores, count);
-        } finally {
-            Torch.threads(threadsBefore);   // the command may run inside a longer-lived JVM (tests, an embedding tool)
+        int[] before = doneCounts(layout, plan, true);
+        // The other workers start before this one loads libtorch, so their JVMs boot meanwhile.
+        try (ChildWorkers children = count > 1 ? new ChildWorkers(count - 1, childArguments(layout),
+                WorkerCount.threadsPerWorker(cores, count), layout.logs()) : null) {
+            int threadsBefore = Torch.threads();
+            if (count > 1 && System.getenv("CROSSGEN_THREADS") == null) Torch.threads(WorkerCount.threadsPerWorker(cores, count));
+            try {
+                return run(layout, registry, plan, device, before, children);
+            } finally {
+                Torch.threads(threadsBefore);   // the command may run inside a longer-lived JVM (tests, an embedding tool)
+            }
         }
     }
 
-    private int run(StudyLayout layout, TaskRegistry registry, StudyPlan plan, ComputeDevice device, int cores, int count)
-            throws Exception {
-        int[] before = doneCounts(layout, plan, true);
+    private int run(StudyLayout layout, TaskRegistry registry, StudyPlan plan, ComputeDevice device, int[] before,
+                    ChildWorkers children) throws Exception {
         StudyProgressBar bar = new StudyProgressBar(study.root.err(), ProgressBar.modeOfStderr(false));
         TrainingRanks ranks = new TrainingRanks(specOptions.spec, layout.dir(), registryOptions.taskFiles, workerOptions.device,
                 TrainingRanks.Launch.LOCAL, study.root.out(), study.root.err());
         Trainer trainer = StudyCommand.trainer(registry, device, bar.trainingListener(), ranks);
         Duration lease = Duration.ofMinutes(workerOptions.leaseMinutes);
         List<String> crashed = List.of();
-        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, device, workerOptions.batchSize, bar::record);
-             ChildWorkers children = count > 1 ? new ChildWorkers(count - 1, childArguments(layout),
-                     WorkerCount.threadsPerWorker(cores, count), layout.logs()) : null) {
+        try (TorchCellEvaluator evaluator = new TorchCellEvaluator(registry, device, workerOptions.batchSize, bar::record)) {
             StudyRunner runner = new StudyRunner(layout, trainer, evaluator, bar, lease);
             runner.run(plan);
             if (children != null) {
