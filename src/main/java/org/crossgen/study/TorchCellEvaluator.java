@@ -22,9 +22,11 @@ import org.crossgen.text.Tokenizer;
  * <p>The tokenizer comes from the model's folder, or from the base model's when a fine-tuned
  * checkpoint has none. It stays loaded across models whose tokenizer files are the same bytes (every
  * fine-tuned model of a study carries its base's), so each prompt is encoded once per worker
- * ({@link Tokenizer} keeps recent encodings). A spec's adapter ({@link ModelRef#adapter}) is attached to the base, or merged
- * into it. A LoRA adapter folder given as a model (adapter_config.json, no config.json) is refused with
- * a pointer to its merged model: the study's own LoRA jobs publish merged weights
+ * ({@link Tokenizer} keeps recent encodings).
+ *
+ * <p>A spec's adapter ({@link ModelRef#adapter}) is attached to the base, or merged into it. A LoRA
+ * adapter folder given as a model (adapter_config.json, no config.json) is refused with a pointer to
+ * its merged model: the study's own LoRA jobs publish merged weights
  * ({@code FineTuning.LoraOutput.MERGED}); give an adapter as the model entry's {@code adapter:}.
  */
 public final class TorchCellEvaluator implements CellEvaluator, AutoCloseable {

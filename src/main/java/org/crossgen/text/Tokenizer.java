@@ -48,7 +48,7 @@ import org.crossgen.files.InputFiles;
 public final class Tokenizer implements AutoCloseable {
     private static final String MISTRAL_32K = "tokenizers/mistral-32k/";
     /** Characters of text whose encodings are kept, per kind: the quick study's evaluation prompts take about 7M. */
-    static final long MEMO_CHARS = 16_000_000;
+    private static final long MEMO_CHARS = 16_000_000;
 
     private final HuggingFaceTokenizer hf;
     private final long bosId;

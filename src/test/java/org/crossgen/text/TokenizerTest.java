@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,7 @@ class TokenizerTest {
     void theMemoDropsTheLeastRecentlyUsedTextsPastItsCharacterBudget() {
         Tokenizer.Memo<Integer> memo = new Tokenizer.Memo<>(10);
         int[] computed = {0};
-        java.util.function.Function<String, Integer> compute = t -> ++computed[0];
+        Function<String, Integer> compute = t -> ++computed[0];
         assertEquals(1, memo.computeIfAbsent("aaaa", compute));
         assertEquals(2, memo.computeIfAbsent("bbbb", compute));
         assertEquals(1, memo.computeIfAbsent("aaaa", compute), "kept, and now the most recent");
