@@ -83,17 +83,19 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * The keys and values of a batch-1 cache as float arrays, kept in step with the native cache:
+     * The keys and values of a batch-1 cache as Java arrays, kept in step with the native cache:
      * positions that libtorch wrote (a prompt) are copied in, and each position written here is
      * written to the native cache too, so either path can take the next step. The keys are held
      * transposed, per layer {@code (KVH, D, capacity)}, so that a query's scores over all positions
      * are whole-vector products with no horizontal sums; the values as the native cache holds
-     * them, {@code (KVH, capacity, D)}.
+     * them, {@code (KVH, capacity, D)}. Floats for a float32 cache; for a bfloat16 one its very
+     * bfloat16 values (shorts), which halves what attention reads and what the copy takes.
      */
     final class Rows {
         private final int kvHeads, headDim, cap;
         private final boolean bf16;
-        private final float[][] k, v;
+        private final float[][] k, v;             // float32 cache, else null
+        private final short[][] kHalves, vHalves; // bfloat16 cache, else null
         private final Pointer[] nativeKeys, nativeValues;   // made once: the cache's tensors never move
         private final float[] row;
         private final short[] halves;
@@ -104,8 +106,11 @@ public final class KvCache implements AutoCloseable {
             headDim = c.headDim();
             cap = Math.toIntExact(capacity);
             bf16 = keys[0].scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.BFloat16;
-            k = new float[keys.length][Math.multiplyExact(kvHeads * headDim, cap)];
-            v = new float[keys.length][k[0].length];
+            int size = Math.multiplyExact(kvHeads * headDim, cap);
+            k = bf16 ? null : new float[keys.length][size];
+            v = bf16 ? null : new float[keys.length][size];
+            kHalves = bf16 ? new short[keys.length][size] : null;
+            vHalves = bf16 ? new short[keys.length][size] : null;
             nativeKeys = new Pointer[keys.length];
             nativeValues = new Pointer[keys.length];
             for (int l = 0; l < keys.length; l++) {
@@ -120,6 +125,11 @@ public final class KvCache implements AutoCloseable {
             return (int) length;
         }
 
+        /** Whether the arrays are bfloat16 ({@link #keyHalves}, {@link #valueHalves}) rather than float32. */
+        boolean bf16() {
+            return bf16;
+        }
+
         float[] keys(int layer) {
             return k[layer];
         }
@@ -128,17 +138,25 @@ public final class KvCache implements AutoCloseable {
             return v[layer];
         }
 
-        /** Index in {@link #keys} of dimension {@code d} of key head {@code head}, followed by its positions. */
+        short[] keyHalves(int layer) {
+            return kHalves[layer];
+        }
+
+        short[] valueHalves(int layer) {
+            return vHalves[layer];
+        }
+
+        /** Index in the keys of dimension {@code d} of key head {@code head}, followed by its positions. */
         int keyRow(int head, int d) {
             return (head * headDim + d) * cap;
         }
 
-        /** The distance in {@link #keys} from one dimension's positions to the next's (the capacity). */
+        /** The distance in the keys from one dimension's positions to the next's (the capacity). */
         int keyStride() {
             return cap;
         }
 
-        /** Index in {@link #values} of position {@code s} of value head {@code head}, followed by its {@code D} dimensions. */
+        /** Index in the values of position {@code s} of value head {@code head}, followed by its {@code D} dimensions. */
         int valueAt(int head, int s) {
             return (head * cap + s) * headDim;
         }
@@ -147,29 +165,32 @@ public final class KvCache implements AutoCloseable {
         void pull() {
             int n = (int) length - copied;
             if (n <= 0) return;
-            float[] part = new float[n * headDim];
-            for (int l = 0; l < keys.length; l++) {
-                for (int h = 0; h < kvHeads; h++) {
-                    int at = valueAt(h, copied);
-                    read(nativeKeys[l], at, part);
-                    for (int s = 0; s < n; s++) {
-                        for (int d = 0; d < headDim; d++) k[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
+            if (bf16) {
+                short[] part = new short[n * headDim];
+                for (int l = 0; l < keys.length; l++) {
+                    for (int h = 0; h < kvHeads; h++) {
+                        int at = valueAt(h, copied);
+                        ((ShortPointer) nativeKeys[l]).position(at).get(part);
+                        for (int s = 0; s < n; s++) {
+                            for (int d = 0; d < headDim; d++) kHalves[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
+                        }
+                        ((ShortPointer) nativeValues[l]).position(at).get(vHalves[l], at, part.length);
                     }
-                    read(nativeValues[l], at, part);
-                    System.arraycopy(part, 0, v[l], at, part.length);
+                }
+            } else {
+                float[] part = new float[n * headDim];
+                for (int l = 0; l < keys.length; l++) {
+                    for (int h = 0; h < kvHeads; h++) {
+                        int at = valueAt(h, copied);
+                        ((FloatPointer) nativeKeys[l]).position(at).get(part);
+                        for (int s = 0; s < n; s++) {
+                            for (int d = 0; d < headDim; d++) k[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
+                        }
+                        ((FloatPointer) nativeValues[l]).position(at).get(v[l], at, part.length);
+                    }
                 }
             }
             copied = (int) length;
-        }
-
-        private void read(Pointer from, int at, float[] into) {
-            if (!bf16) {
-                ((FloatPointer) from).position(at).get(into);
-                return;
-            }
-            short[] s = new short[into.length];
-            ((ShortPointer) from).position(at).get(s);
-            for (int i = 0; i < s.length; i++) into[i] = RowKernels.low(s[i]);
         }
 
         /**
@@ -180,23 +201,24 @@ public final class KvCache implements AutoCloseable {
             for (int h = 0; h < kvHeads; h++) {
                 int at = valueAt(h, s);
                 write(kv, kAt + h * headDim, nativeKeys[layer], at);
-                for (int d = 0; d < headDim; d++) k[layer][keyRow(h, d) + s] = row[d];
+                for (int d = 0; d < headDim; d++) {
+                    if (bf16) kHalves[layer][keyRow(h, d) + s] = halves[d];
+                    else k[layer][keyRow(h, d) + s] = row[d];
+                }
                 write(kv, vAt + h * headDim, nativeValues[layer], at);
-                System.arraycopy(row, 0, v[layer], at, headDim);
+                if (bf16) System.arraycopy(halves, 0, vHalves[layer], at, headDim);
+                else System.arraycopy(row, 0, v[layer], at, headDim);
             }
         }
 
-        /** Writes {@code headDim} values to the native cache at {@code at}; {@link #row} gets them as the cache holds them. */
+        /** Writes {@code headDim} values to the native cache at {@code at}; {@link #row} or {@link #halves} gets them as the cache holds them. */
         private void write(float[] from, int fromAt, Pointer cache, int at) {
             if (!bf16) {
                 System.arraycopy(from, fromAt, row, 0, headDim);
                 ((FloatPointer) cache).position(at).put(row);
                 return;
             }
-            for (int i = 0; i < headDim; i++) {
-                halves[i] = RowKernels.bfloat16(from[fromAt + i]);
-                row[i] = RowKernels.low(halves[i]);
-            }
+            for (int i = 0; i < headDim; i++) halves[i] = RowKernels.bfloat16(from[fromAt + i]);
             ((ShortPointer) cache).position(at).put(halves);
         }
 

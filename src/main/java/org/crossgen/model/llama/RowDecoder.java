@@ -237,13 +237,14 @@ final class RowDecoder {
     private void attendHeads(KvCache.Rows kv, int layer, int n, int from, int to) {
         int D = c.headDim(), groups = c.kvGroups();
         float scale = (float) (1.0 / Math.sqrt(D));
-        float[] keys = kv.keys(layer), values = kv.values(layer);
         for (int head = from; head < to; head++) {
             float[] p = buffers.scores[head];
             int g = head / groups;
-            RowKernels.scores(buffers.qkv, head * D, D, scale, keys, kv.keyRow(g, 0), kv.keyStride(), n, p);
+            if (kv.bf16()) RowKernels.scores(buffers.qkv, head * D, D, scale, kv.keyHalves(layer), kv.keyRow(g, 0), kv.keyStride(), n, p);
+            else RowKernels.scores(buffers.qkv, head * D, D, scale, kv.keys(layer), kv.keyRow(g, 0), kv.keyStride(), n, p);
             RowKernels.softmax(p, n);
-            RowKernels.weightedRows(p, n, values, kv.valueAt(g, 0), D, buffers.att, head * D);
+            if (kv.bf16()) RowKernels.weightedRows(p, n, kv.valueHalves(layer), kv.valueAt(g, 0), D, buffers.att, head * D);
+            else RowKernels.weightedRows(p, n, kv.values(layer), kv.valueAt(g, 0), D, buffers.att, head * D);
         }
     }
 

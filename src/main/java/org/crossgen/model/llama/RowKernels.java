@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +22,8 @@ final class RowKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
+    /** As many shorts as {@link #F} has floats: a vector of bfloat16 values that widens to one of floats. */
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final long SPIN_NANOS = 200_000;  // a decode step's gap between products is far shorter
 
     /** A weight {@code (rows, in)}: float32 row-major, or bfloat16 packed two to an int (element 2j low, 2j+1 high). */
@@ -137,6 +141,32 @@ final class RowKernels {
         }
     }
 
+    /** {@link #scores} of keys held as bfloat16, widened to float32 in registers (the cache of a bfloat16 model). */
+    static void scores(float[] q, int qAt, int D, float scale, short[] kT, int at, int stride, int n, float[] p) {
+        int s = 0;
+        for (; s + LANES <= n; s += LANES) {
+            FloatVector a = FloatVector.zero(F), b = FloatVector.zero(F);
+            int d = 0;
+            for (; d + 1 < D; d += 2) {
+                a = widen(kT, at + d * stride + s).fma(FloatVector.broadcast(F, q[qAt + d]), a);
+                b = widen(kT, at + (d + 1) * stride + s).fma(FloatVector.broadcast(F, q[qAt + d + 1]), b);
+            }
+            if (d < D) a = widen(kT, at + d * stride + s).fma(FloatVector.broadcast(F, q[qAt + d]), a);
+            a.add(b).mul(scale).intoArray(p, s);
+        }
+        for (; s < n; s++) {
+            float sum = 0;
+            for (int d = 0; d < D; d++) sum += q[qAt + d] * low(kT[at + d * stride + s]);
+            p[s] = sum * scale;
+        }
+    }
+
+    /** {@link #LANES} bfloat16 values from {@code a[at..]} as float32: each short shifted into a float's high half. */
+    private static FloatVector widen(short[] a, int at) {
+        return ((IntVector) ShortVector.fromArray(S, a, at).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
     /** {@code p[0..n)} replaced by its softmax, the exponentials a vector at a time. */
     static void softmax(float[] p, int n) {
         int bound = F.loopBound(n), s = 0;
@@ -182,6 +212,18 @@ final class RowKernels {
                 FloatVector.fromArray(F, v, row + k).fma(w, FloatVector.fromArray(F, out, outAt + k)).intoArray(out, outAt + k);
             }
             for (; k < D; k++) out[outAt + k] += p[s] * v[row + k];
+        }
+    }
+
+    /** {@link #weightedRows} of values held as bfloat16. */
+    static void weightedRows(float[] p, int n, short[] v, int at, int D, float[] out, int outAt) {
+        java.util.Arrays.fill(out, outAt, outAt + D, 0f);
+        int bound = F.loopBound(D);
+        for (int s = 0; s < n; s++) {
+            FloatVector w = FloatVector.broadcast(F, p[s]);
+            int row = at + s * D, k = 0;
+            for (; k < bound; k += LANES) widen(v, row + k).fma(w, FloatVector.fromArray(F, out, outAt + k)).intoArray(out, outAt + k);
+            for (; k < D; k++) out[outAt + k] += p[s] * low(v[row + k]);
         }
     }
 
