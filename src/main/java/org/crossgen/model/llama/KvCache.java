@@ -165,32 +165,30 @@ public final class KvCache implements AutoCloseable {
         void pull() {
             int n = (int) length - copied;
             if (n <= 0) return;
-            if (bf16) {
-                short[] part = new short[n * headDim];
-                for (int l = 0; l < keys.length; l++) {
-                    for (int h = 0; h < kvHeads; h++) {
-                        int at = valueAt(h, copied);
-                        ((ShortPointer) nativeKeys[l]).position(at).get(part);
-                        for (int s = 0; s < n; s++) {
-                            for (int d = 0; d < headDim; d++) kHalves[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
-                        }
-                        ((ShortPointer) nativeValues[l]).position(at).get(vHalves[l], at, part.length);
-                    }
-                }
-            } else {
-                float[] part = new float[n * headDim];
-                for (int l = 0; l < keys.length; l++) {
-                    for (int h = 0; h < kvHeads; h++) {
-                        int at = valueAt(h, copied);
-                        ((FloatPointer) nativeKeys[l]).position(at).get(part);
-                        for (int s = 0; s < n; s++) {
-                            for (int d = 0; d < headDim; d++) k[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
-                        }
-                        ((FloatPointer) nativeValues[l]).position(at).get(v[l], at, part.length);
-                    }
+            for (int l = 0; l < keys.length; l++) {
+                for (int h = 0; h < kvHeads; h++) {
+                    if (bf16) pullHalves(l, h, n);
+                    else pullFloats(l, h, n);
                 }
             }
             copied = (int) length;
+        }
+
+        /** {@code n} new positions of head {@code h} of layer {@code l}: the keys transposed, the values as they are. */
+        private void pullFloats(int l, int h, int n) {
+            int at = valueAt(h, copied);
+            float[] part = new float[n * headDim];
+            ((FloatPointer) nativeKeys[l]).position(at).get(part);
+            for (int s = 0; s < n; s++) for (int d = 0; d < headDim; d++) k[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
+            ((FloatPointer) nativeValues[l]).position(at).get(v[l], at, part.length);
+        }
+
+        private void pullHalves(int l, int h, int n) {
+            int at = valueAt(h, copied);
+            short[] part = new short[n * headDim];
+            ((ShortPointer) nativeKeys[l]).position(at).get(part);
+            for (int s = 0; s < n; s++) for (int d = 0; d < headDim; d++) kHalves[l][keyRow(h, d) + copied + s] = part[s * headDim + d];
+            ((ShortPointer) nativeValues[l]).position(at).get(vHalves[l], at, part.length);
         }
 
         /**

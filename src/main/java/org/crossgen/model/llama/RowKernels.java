@@ -141,7 +141,11 @@ final class RowKernels {
         }
     }
 
-    /** {@link #scores} of keys held as bfloat16, widened to float32 in registers (the cache of a bfloat16 model). */
+    /**
+     * {@link #scores} of keys held as bfloat16, widened to float32 in registers (the cache of a bfloat16
+     * model). A twin of the float32 kernel rather than one kernel over either array: with a test of which
+     * array per load, float32 decoding ran 0.83-0.96x in four bench pairs.
+     */
     static void scores(float[] q, int qAt, int D, float scale, short[] kT, int at, int stride, int n, float[] p) {
         int s = 0;
         for (; s + LANES <= n; s += LANES) {
