@@ -92,7 +92,9 @@ public final class GreedyGenerator {
                 }
                 steps.accept(s + 1);
                 if (all || s == maxNewTokens - 1) break;
-                try (NativeScope step = NativeScope.open()) {
+                long[] row = n == 1 ? rowStep(next[0], batch.decodePosition(0, s), cache) : null;
+                if (row != null) next = row;
+                else try (NativeScope step = NativeScope.open()) {
                     long[] feed = new long[n];
                     for (int b = 0; b < n; b++) feed[b] = done[b] ? padId : next[b];
                     Tensor ids = Tensor.create(feed, n, 1).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long);
@@ -117,6 +119,19 @@ public final class GreedyGenerator {
         log.warn("generating at most {} new tokens, not {}: the model's max_position_embeddings is {} and the longest prompt "
                 + "has {} tokens", room, maxNewTokens, model.config().maxPositions(), longest);
         return room;
+    }
+
+    /**
+     * A batch-1 step in Java ({@link LlamaModel#rowDecoderLogits}), its argmax taken from the
+     * decoder's array; null, nothing done, where that decoder does not take the step.
+     */
+    private long[] rowStep(long token, long position, KvCache cache) {
+        float[] logits = model.rowDecoderLogits(token, position, cache);
+        if (logits == null) return null;
+        NanLogits.check(logits);
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;   // the first of equal maxima, as libtorch's max
+        return new long[] {best};
     }
 
     /** argmax over the vocabulary of the logits of hidden states {@code (B, 1, C)}. */

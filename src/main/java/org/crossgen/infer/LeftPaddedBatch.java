@@ -90,8 +90,13 @@ final class LeftPaddedBatch {
     /** (B, 1) positions of the token decoded at step {@code step} (0 = first generated token). */
     Tensor decodePositions(int step, ComputeDevice device) {
         long[] pos = new long[batch];
-        for (int b = 0; b < batch; b++) pos[b] = lastPosition[b] + 1 + step;
+        for (int b = 0; b < batch; b++) pos[b] = decodePosition(b, step);
         return Tensor.create(pos, batch, 1).to(device.device(), org.bytedeco.pytorch.global.torch.ScalarType.Long);
+    }
+
+    /** The position of row {@code row}'s token decoded at step {@code step}. */
+    long decodePosition(int row, int step) {
+        return lastPosition[row] + 1 + step;
     }
 
     /** (B, 1, 1, S) decode mask over the {@code S} keys cached after this step. */

@@ -56,6 +56,21 @@ class HostileFaultsTest {
     }
 
     @Test
+    void nanLogitsInABatchOneDecodeStepFailToo() {
+        // the prefill is finite; the weights turn NaN after the first token, so the NaN shows in a decode step, which
+        // batch-1 greedy decoding takes in Java (LlamaModel.rowDecoderLogits) with no logits tensor
+        try (LlamaModel m = LlamaModel.random(Hostile.SMALL, 1, DType.FLOAT32, ComputeDevice.CPU)) {
+            GreedyGenerator g = new GreedyGenerator(m, Set.of(), 0).onStep(step -> {
+                try (NativeScope s = NativeScope.open(); NoGradGuard ng = new NoGradGuard()) {
+                    m.namedWeights().get("model.layers.0.mlp.down_proj.weight").fill_(new Scalar(Double.NaN));
+                }
+            });
+            assertTrue(refused(IllegalStateException.class, () -> g.generate(List.of(new long[] {1, 5, 9}), 4, StopCondition.NEVER))
+                    .getMessage().startsWith("the model produced NaN logits"));
+        }
+    }
+
+    @Test
     void generationStopsAtMaxPositionEmbeddingsWithANote() {
         LlamaConfig sixteen = LlamaConfig.fromJson(Hostile.SMALL.toJson(DType.FLOAT32).put("max_position_embeddings", 16));
         PrintStream err = System.err;

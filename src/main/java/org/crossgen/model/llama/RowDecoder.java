@@ -113,21 +113,36 @@ final class RowDecoder {
      * (nothing done) when this step is not one the decoder covers.
      */
     synchronized Tensor step(Tensor ids, Tensor positions, Tensor mask, KvCache cache) {
-        if (cache == null || ids.numel() != 1 || cache.batch() != 1 || GradMode.is_enabled() || model.isTraining()
-                || is_autocast_enabled(DeviceType.CPU) || hasAdapter() || (mask != null && !allTrue(mask))) {
-            return null;
-        }
-        if (weightsChanged()) copyWeights();
-        long position = positions.item_long();
-        int token = (int) ids.item_long();
-        if (token < 0 || token >= c.vocabSize()) return null;   // libtorch's path names the bad id
-        float[] logits = run(token, position, cache.rows(c));
+        if (ids.numel() != 1 || (mask != null && !allTrue(mask))) return null;
+        float[] logits = logits(ids.item_long(), positions.item_long(), cache);
+        if (logits == null) return null;
         if (!bf16) return Tensor.create(logits, 1, 1, logits.length);
         Tensor out = zeros(new long[] {1, 1, logits.length}, new TensorOptions(ScalarType.BFloat16));
-        short[] halves = buffers.logitHalves;      // rounded here: libtorch's to() woke its threads for 32k values
-        for (int i = 0; i < halves.length; i++) halves[i] = RowKernels.bfloat16(logits[i]);
-        new ShortPointer(out.data_ptr()).put(halves);
+        new ShortPointer(out.data_ptr()).put(buffers.logitHalves);
         return out;
+    }
+
+    /**
+     * The logits of {@code token} at {@code position} as floats (a bfloat16 model's rounded to
+     * bfloat16, as libtorch's would be), the cache extended by it; null (nothing done) when this step
+     * is not one the decoder covers. The array is the decoder's own, overwritten by the next step.
+     */
+    synchronized float[] logits(long token, long position, KvCache cache) {
+        if (cache == null || cache.batch() != 1 || GradMode.is_enabled() || model.isTraining()
+                || is_autocast_enabled(DeviceType.CPU) || hasAdapter()) {
+            return null;
+        }
+        if (token < 0 || token >= c.vocabSize()) return null;   // libtorch's path names the bad id
+        if (weightsChanged()) copyWeights();
+        float[] logits = run((int) token, position, cache.rows(c));
+        if (bf16) {
+            short[] halves = buffers.logitHalves;  // rounded here: libtorch's to() woke its threads for 32k values
+            for (int i = 0; i < halves.length; i++) {
+                halves[i] = RowKernels.bfloat16(logits[i]);
+                logits[i] = RowKernels.low(halves[i]);
+            }
+        }
+        return logits;
     }
 
     private boolean hasAdapter() {

@@ -51,6 +51,22 @@ class RowDecoderTest {
     }
 
     @Test
+    void theLogitsArrayIsTheStepsLogitsTensorBitForBit() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16}) {
+            try (LlamaModel model = LlamaModel.random(UNTIED, 11, dtype, ComputeDevice.CPU)) {
+                withPrefilledCaches(model, (array, tensor) -> {
+                    for (long t : TOKENS) {
+                        float[] a = model.rowDecoderLogits(t, array.length(), array).clone();
+                        float[] b = logits(model.rowDecoderStep(ids(t), position(tensor), null, tensor));
+                        assertEquals(java.util.Arrays.toString(b), java.util.Arrays.toString(a), dtype + ", token " + t);
+                        assertEquals(array.length(), tensor.length(), "both steps extend the cache");
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void aWeightChangedInPlaceIsReadAtTheNextStep() {
         try (LlamaModel model = LlamaModel.random(UNTIED, 11, DType.FLOAT32, ComputeDevice.CPU)) {
             withPrefilledCaches(model, (java, torch) -> {
