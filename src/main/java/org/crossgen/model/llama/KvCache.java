@@ -42,6 +42,7 @@ public final class KvCache implements AutoCloseable {
         if (prefix.keys[0].size(0) != 1) throw new IllegalArgumentException("a prefix cache holds one row, got " + prefix.keys[0].size(0));
         if (capacity < prefix.length) throw new IllegalArgumentException("capacity " + capacity + " < prefix length " + prefix.length);
         KvCache c = new KvCache(model, batch, capacity);
+        if (prefix.rows != null) prefix.rows.push();
         try (NativeScope scope = NativeScope.open()) {
             for (int i = 0; i < c.keys.length; i++) {                  // (1, KVH, P, D) broadcast into (B, KVH, P, D)
                 c.keys[i].narrow(2, 0, prefix.length).copy_(prefix.keys[i].narrow(2, 0, prefix.length));
@@ -59,6 +60,7 @@ public final class KvCache implements AutoCloseable {
 
     /** Writes {@code k, v (B, KVH, T, D)} at the current length; returns all cached {@code (B, KVH, length+T, D)}. */
     Tensor[] append(int layer, Tensor k, Tensor v) {
+        if (rows != null) rows.push();
         long t = k.size(2);
         if (length + t > capacity) {
             throw new IllegalStateException("KV cache full: " + length + " + " + t + " tokens > capacity " + capacity);
@@ -84,8 +86,8 @@ public final class KvCache implements AutoCloseable {
 
     /**
      * The keys and values of a batch-1 cache as Java arrays, kept in step with the native cache:
-     * positions that libtorch wrote (a prompt) are copied in, and each position written here is
-     * written to the native cache too, so either path can take the next step. The keys are held
+     * positions that libtorch wrote (a prompt) are copied in, and the positions written here are
+     * pushed to the native cache before libtorch reads it, so either path can take the next step. The keys are held
      * transposed, per layer {@code (KVH, D, capacity)}, so that a query's scores over all positions
      * are whole-vector products with no horizontal sums; the values as the native cache holds
      * them, {@code (KVH, capacity, D)}. Floats for a float32 cache; for a bfloat16 one its very
@@ -97,9 +99,8 @@ public final class KvCache implements AutoCloseable {
         private final float[][] k, v;             // float32 cache, else null
         private final short[][] kHalves, vHalves; // bfloat16 cache, else null
         private final Pointer[] nativeKeys, nativeValues;   // made once: the cache's tensors never move
-        private final float[] row;
-        private final short[] halves;
         private int copied;         // positions already in the arrays
+        private int unpushed = -1;  // the first position the native cache lacks (written by put), or -1
 
         private Rows(LlamaConfig c) {
             kvHeads = c.numKvHeads();
@@ -117,8 +118,6 @@ public final class KvCache implements AutoCloseable {
                 nativeKeys[l] = bf16 ? new ShortPointer(keys[l].data_ptr()) : keys[l].data_ptr_float();
                 nativeValues[l] = bf16 ? new ShortPointer(values[l].data_ptr()) : values[l].data_ptr_float();
             }
-            row = new float[headDim];
-            halves = new short[headDim];
         }
 
         int length() {
@@ -194,30 +193,53 @@ public final class KvCache implements AutoCloseable {
         /**
          * Writes position {@code s} of layer {@code layer}: the keys at {@code kv[kAt..]}, the values at
          * {@code kv[vAt..]}, each {@code (KVH, D)}; rounded to bfloat16 first when the cache holds that.
+         * Into the arrays only: the native cache gets them at {@link #push}, before libtorch reads it
+         * (writing each head's row through JNI at every step cost ~0.1 ms of a 2-5 ms step).
          */
         void put(int layer, int s, float[] kv, int kAt, int vAt) {
+            if (unpushed < 0) unpushed = s;
             for (int h = 0; h < kvHeads; h++) {
-                int at = valueAt(h, s);
-                write(kv, kAt + h * headDim, nativeKeys[layer], at);
+                int at = valueAt(h, s), from = h * headDim;
                 for (int d = 0; d < headDim; d++) {
-                    if (bf16) kHalves[layer][keyRow(h, d) + s] = halves[d];
-                    else k[layer][keyRow(h, d) + s] = row[d];
+                    if (bf16) {
+                        kHalves[layer][keyRow(h, d) + s] = RowKernels.bfloat16(kv[kAt + from + d]);
+                        vHalves[layer][at + d] = RowKernels.bfloat16(kv[vAt + from + d]);
+                    } else {
+                        k[layer][keyRow(h, d) + s] = kv[kAt + from + d];
+                        v[layer][at + d] = kv[vAt + from + d];
+                    }
                 }
-                write(kv, vAt + h * headDim, nativeValues[layer], at);
-                if (bf16) System.arraycopy(halves, 0, vHalves[layer], at, headDim);
-                else System.arraycopy(row, 0, v[layer], at, headDim);
             }
         }
 
-        /** Writes {@code headDim} values to the native cache at {@code at}; {@link #row} or {@link #halves} gets them as the cache holds them. */
-        private void write(float[] from, int fromAt, Pointer cache, int at) {
-            if (!bf16) {
-                System.arraycopy(from, fromAt, row, 0, headDim);
-                ((FloatPointer) cache).position(at).put(row);
-                return;
+        /** Writes the positions only the arrays hold ({@link #put}) into the native cache. */
+        void push() {
+            if (unpushed < 0) return;
+            int n = (int) length - unpushed;
+            for (int l = 0; n > 0 && l < keys.length; l++) {
+                for (int h = 0; h < kvHeads; h++) {
+                    if (bf16) pushHalves(l, h, unpushed, n);
+                    else pushFloats(l, h, unpushed, n);
+                }
             }
-            for (int i = 0; i < headDim; i++) halves[i] = RowKernels.bfloat16(from[fromAt + i]);
-            ((ShortPointer) cache).position(at).put(halves);
+            unpushed = -1;
+        }
+
+        /** Positions {@code [from, from + n)} of head {@code h} of layer {@code l}: the keys transposed back, the values as they are. */
+        private void pushFloats(int l, int h, int from, int n) {
+            int at = valueAt(h, from);
+            float[] part = new float[n * headDim];
+            for (int s = 0; s < n; s++) for (int d = 0; d < headDim; d++) part[s * headDim + d] = k[l][keyRow(h, d) + from + s];
+            ((FloatPointer) nativeKeys[l]).position(at).put(part);
+            ((FloatPointer) nativeValues[l]).position(at).put(v[l], at, part.length);
+        }
+
+        private void pushHalves(int l, int h, int from, int n) {
+            int at = valueAt(h, from);
+            short[] part = new short[n * headDim];
+            for (int s = 0; s < n; s++) for (int d = 0; d < headDim; d++) part[s * headDim + d] = kHalves[l][keyRow(h, d) + from + s];
+            ((ShortPointer) nativeKeys[l]).position(at).put(part);
+            ((ShortPointer) nativeValues[l]).position(at).put(vHalves[l], at, part.length);
         }
 
         /** The token just written is cached. */

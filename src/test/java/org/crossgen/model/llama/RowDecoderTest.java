@@ -67,6 +67,25 @@ class RowDecoderTest {
     }
 
     @Test
+    void aCacheStartedFromOneThatJavaStepsExtendedHoldsTheirPositions() {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16}) {
+            try (LlamaModel model = LlamaModel.random(UNTIED, 11, dtype, ComputeDevice.CPU)) {
+                withPrefilledCaches(model, (java, torch) -> {
+                    for (long t : TOKENS) {
+                        assertNotNull(model.rowDecoderLogits(t, java.length(), java));
+                        model.hidden(ids(t), position(torch), null, torch);
+                    }
+                    try (KvCache copy = KvCache.startingWith(java, model, 1, 48)) {
+                        float[] a = logits(model.logits(model.hidden(ids(3), position(copy), null, copy)));
+                        float[] b = logits(model.logits(model.hidden(ids(3), position(torch), null, torch)));
+                        assertTrue(maxDiff(a, b) <= (dtype == DType.FLOAT32 ? 1e-4 : 0.02), dtype + ": " + maxDiff(a, b));
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void aWeightChangedInPlaceIsReadAtTheNextStep() {
         try (LlamaModel model = LlamaModel.random(UNTIED, 11, DType.FLOAT32, ComputeDevice.CPU)) {
             withPrefilledCaches(model, (java, torch) -> {
