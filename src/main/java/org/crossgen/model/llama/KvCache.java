@@ -86,9 +86,9 @@ public final class KvCache implements AutoCloseable {
 
     /**
      * The keys and values of a batch-1 cache as Java arrays, kept in step with the native cache:
-     * positions that libtorch wrote (a prompt) are copied in, and the positions written here are
-     * pushed to the native cache before libtorch reads it, so either path can take the next step. The keys are held
-     * transposed, per layer {@code (KVH, D, capacity)}, so that a query's scores over all positions
+     * positions that libtorch wrote (a prompt) are copied in, and the positions written here reach
+     * the native cache before libtorch reads it, so either path can take the next step. The keys are
+     * held transposed, per layer {@code (KVH, D, capacity)}, so that a query's scores over all positions
      * are whole-vector products with no horizontal sums; the values as the native cache holds
      * them, {@code (KVH, capacity, D)}. Floats for a float32 cache; for a bfloat16 one its very
      * bfloat16 values (shorts), which halves what attention reads and what the copy takes.

@@ -270,11 +270,12 @@ public final class LlamaModel implements AutoCloseable {
     /**
      * The logits of a batch-1 decode step as {@link #forward} gives them (a bfloat16 model's rounded
      * to bfloat16), computed in Java with no tensor made: greedy decoding's argmax needs nothing
-     * else, and the few small libtorch ops around a step (ids, logits, max) cost 10-15% of it. Null,
+     * else, and the few small libtorch ops around a step (ids, logits, max) cost 10-20% of it. Null,
      * nothing done, where the Java decoder does not take the step (then use {@link #forward}). The
      * array is overwritten by the next step.
      *
      * @param token    the token fed at {@code position}
+     * @param position its position (the cache's length, after a left-padding-free prompt)
      * @param cache    a batch-1 cache, extended by the token
      */
     public float[] rowDecoderLogits(long token, long position, KvCache cache) {
