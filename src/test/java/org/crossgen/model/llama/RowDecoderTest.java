@@ -52,37 +52,29 @@ class RowDecoderTest {
 
     @Test
     void theLogitsArrayIsTheStepsLogitsTensorBitForBit() {
-        for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16}) {
-            try (LlamaModel model = LlamaModel.random(UNTIED, 11, dtype, ComputeDevice.CPU)) {
-                withPrefilledCaches(model, (array, tensor) -> {
-                    for (long t : TOKENS) {
-                        float[] a = model.rowDecoderLogits(t, array.length(), array).clone();
-                        float[] b = logits(model.rowDecoderStep(ids(t), position(tensor), null, tensor));
-                        assertEquals(java.util.Arrays.toString(b), java.util.Arrays.toString(a), dtype + ", token " + t);
-                        assertEquals(array.length(), tensor.length(), "both steps extend the cache");
-                    }
-                });
+        inBothDtypes((model, dtype, array, tensor) -> {
+            for (long t : TOKENS) {
+                float[] a = model.rowDecoderLogits(t, array.length(), array).clone();
+                float[] b = logits(model.rowDecoderStep(ids(t), position(tensor), null, tensor));
+                assertEquals(java.util.Arrays.toString(b), java.util.Arrays.toString(a), dtype + ", token " + t);
+                assertEquals(array.length(), tensor.length(), "both steps extend the cache");
             }
-        }
+        });
     }
 
     @Test
     void aCacheStartedFromOneThatJavaStepsExtendedHoldsTheirPositions() {
-        for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16}) {
-            try (LlamaModel model = LlamaModel.random(UNTIED, 11, dtype, ComputeDevice.CPU)) {
-                withPrefilledCaches(model, (java, torch) -> {
-                    for (long t : TOKENS) {
-                        assertNotNull(model.rowDecoderLogits(t, java.length(), java));
-                        model.hidden(ids(t), position(torch), null, torch);
-                    }
-                    try (KvCache copy = KvCache.startingWith(java, model, 1, 48)) {
-                        float[] a = logits(model.logits(model.hidden(ids(3), position(copy), null, copy)));
-                        float[] b = logits(model.logits(model.hidden(ids(3), position(torch), null, torch)));
-                        assertTrue(maxDiff(a, b) <= (dtype == DType.FLOAT32 ? 1e-4 : 0.02), dtype + ": " + maxDiff(a, b));
-                    }
-                });
+        inBothDtypes((model, dtype, java, torch) -> {
+            for (long t : TOKENS) {
+                assertNotNull(model.rowDecoderLogits(t, java.length(), java));
+                model.hidden(ids(t), position(torch), null, torch);
             }
-        }
+            try (KvCache copy = KvCache.startingWith(java, model, 1, 48)) {
+                float[] a = logits(model.logits(model.hidden(ids(3), position(copy), null, copy)));
+                float[] b = logits(model.logits(model.hidden(ids(3), position(torch), null, torch)));
+                assertTrue(maxDiff(a, b) <= (dtype == DType.FLOAT32 ? 1e-4 : 0.02), dtype + ": " + maxDiff(a, b));
+            }
+        });
     }
 
     @Test
@@ -129,6 +121,20 @@ class RowDecoderTest {
             assertTrue(maxDiff(a, b) <= tolerance, "libtorch after Java steps: " + maxDiff(a, b));
             System.out.println(model.dtype() + " Java vs libtorch decode steps: worst " + worst);
         });
+    }
+
+    /** A test body on one model and its two prefilled caches. */
+    private interface CachesBody {
+        void run(LlamaModel model, DType dtype, KvCache a, KvCache b);
+    }
+
+    /** Runs {@code body} on the untied model in float32 and then in bfloat16, each with its two prefilled caches. */
+    private static void inBothDtypes(CachesBody body) {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16}) {
+            try (LlamaModel model = LlamaModel.random(UNTIED, 11, dtype, ComputeDevice.CPU)) {
+                withPrefilledCaches(model, (a, b) -> body.run(model, dtype, a, b));
+            }
+        }
     }
 
     /** Runs {@code body} with two batch-1 caches that hold the prompt, prefilled by libtorch. */
