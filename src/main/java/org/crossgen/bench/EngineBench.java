@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
+import org.bytedeco.pytorch.CrossEntropyLossOptions;
+import org.bytedeco.pytorch.LossReduction;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.kSum;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.infer.GreedyGenerator;
 import org.crossgen.infer.StopCondition;
@@ -23,6 +27,7 @@ import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
 import org.crossgen.tensor.Tensors;
 import org.crossgen.tensor.Torch;
+import org.crossgen.train.ThreadedBackward;
 
 /**
  * Engine throughput as a fraction of what this machine can do, each limit measured in the same
@@ -64,6 +69,7 @@ public final class EngineBench {
     private final int rounds;
     private final List<String> pythons;
     private final PrintWriter log;
+    private ThreadedBackward threaded;   // open while run() measures training, where the trainer would use one
 
     /**
      * @param pythons Pythons to try for the PyTorch reference; empty skips it
@@ -109,6 +115,11 @@ public final class EngineBench {
             }
             try {
                 fp32.namedWeights().values().forEach(p -> p.requires_grad_(true));
+                threaded = ThreadedBackward.open(List.copyOf(fp32.namedWeights().values()), device);   // as the trainer does
+                int blocks = threaded == null || w.trainBatch() < threaded.threads() ? 1 : threaded.threads();
+                report.put("train_backward_threads", blocks);
+                log.println("training: " + (blocks > 1 ? "backward on " + blocks + " threads, one row block each (as the trainer)"
+                        : "backward on the calling thread"));
                 trainTokensPerSecond(fp32, ids, DType.FLOAT32);          // warm-ups: allocator, oneDNN primitives
                 trainTokensPerSecond(fp32, ids, DType.BFLOAT16);
                 for (int i = 0; i < 2; i++) {   // batch-1 decoding in Java (RowDecoder) runs compiled after ~100 steps
@@ -128,6 +139,8 @@ public final class EngineBench {
                     log.flush();
                 }
             } finally {
+                if (threaded != null) threaded.close();
+                threaded = null;
                 fp32.namedWeights().values().forEach(p -> p.requires_grad_(false));
                 NativeScope.release(ids);
             }
@@ -219,9 +232,26 @@ public final class EngineBench {
                 ratio.min(), ratio.max(), goal);
     }
 
+    /**
+     * Forward and backward of {@code ids} (next-token loss at every position), on row blocks in threads of
+     * their own where the trainer would use them ({@link ThreadedBackward}), else on this thread.
+     */
     private double trainTokensPerSecond(LlamaModel model, Tensor ids, DType compute) {
         int batch = w.trainBatch(), seq = w.trainSeq();
         long t0 = System.nanoTime();
+        if (threaded != null && batch >= threaded.threads()) {   // the trainer's rule (SftRun)
+            int parts = threaded.threads();
+            List<Callable<Tensor>> blocks = new ArrayList<>();
+            for (int p = 0; p < parts; p++) {
+                long from = (long) batch * p / parts, to = (long) batch * (p + 1) / parts;
+                blocks.add(() -> nextTokenLossSum(model, ids.narrow(0, from, to - from), compute));
+            }
+            threaded.run(blocks, (double) batch * (seq - 1));
+            try (NativeScope scope = NativeScope.open()) {
+                model.namedWeights().values().forEach(p -> p.grad().zero_());
+            }
+            return batch * seq / ((System.nanoTime() - t0) / 1e9);
+        }
         try (NativeScope scope = NativeScope.open()) {
             Tensor logits;
             try (Autocast ac = Autocast.open(compute, device)) {
@@ -233,6 +263,19 @@ public final class EngineBench {
             model.namedWeights().values().forEach(p -> p.grad().zero_());
         }
         return batch * seq / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The summed next-token loss of {@code rows} (B, T), in the caller's scope. */
+    private Tensor nextTokenLossSum(LlamaModel model, Tensor rows, DType compute) {
+        long b = rows.size(0), seq = rows.size(1);
+        Tensor logits;
+        try (Autocast ac = Autocast.open(compute, device)) {
+            logits = model.forward(rows, Tensors.positions(b, seq).to(device.device(), ScalarType.Long), null, null);
+        }
+        CrossEntropyLossOptions sum = new CrossEntropyLossOptions();
+        sum.reduction().put(new LossReduction(new kSum()));
+        return cross_entropy(logits.narrow(1, 0, seq - 1).reshape(-1, w.config().vocabSize()).to(ScalarType.Float),
+                rows.narrow(1, 1, seq - 1).reshape(-1), sum);
     }
 
     /** Tokens/s of the decode steps alone: the clock runs from the first generated token (after prefill) to the last. */

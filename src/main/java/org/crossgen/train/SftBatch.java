@@ -1,5 +1,6 @@
 package org.crossgen.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -62,5 +63,49 @@ record SftBatch(long[] ids, long[] labels, int batch, int length, long[] targetP
 
     int targetTokens() {
         return targetIds.length;
+    }
+
+    /**
+     * Rows {@code [from, to)} as a batch of their own, padded only to the longest of them: what
+     * {@link #collate} makes of those rows' examples. A row's length is its last target position + 2,
+     * since every row ends with a target EOS.
+     */
+    SftBatch rows(int from, int to) {
+        if (from < 0 || to > batch || from >= to) throw new IllegalArgumentException("rows [" + from + ", " + to + ") of " + batch);
+        int k0 = 0;
+        while (targetPositions[k0] < (long) from * length) k0++;
+        int k1 = k0;
+        while (k1 < targetPositions.length && targetPositions[k1] < (long) to * length) k1++;
+        int[] rowLength = new int[to - from];
+        for (int k = k0; k < k1; k++) {
+            int i = (int) (targetPositions[k] / length) - from, j = (int) (targetPositions[k] % length);
+            rowLength[i] = Math.max(rowLength[i], j + 2);
+        }
+        int t = Arrays.stream(rowLength).max().orElseThrow();
+        int b = to - from;
+        long[] subIds = new long[b * t], subLabels = new long[b * t];
+        long real = 0;
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(ids, (from + i) * length, subIds, i * t, t);
+            System.arraycopy(labels, (from + i) * length, subLabels, i * t, t);
+            real += rowLength[i];
+        }
+        long[] positions = new long[k1 - k0], subTargets = Arrays.copyOfRange(targetIds, k0, k1);
+        for (int k = k0; k < k1; k++) {
+            long i = targetPositions[k] / length - from, j = targetPositions[k] % length;
+            positions[k - k0] = i * t + j;
+        }
+        return new SftBatch(subIds, subLabels, b, t, positions, subTargets, real);
+    }
+
+    /** The rows cut into {@code parts} contiguous blocks as even as can be, the extra rows in the last blocks. */
+    List<SftBatch> blocks(int parts) {
+        if (parts < 1 || parts > batch) throw new IllegalArgumentException(parts + " blocks of " + batch + " rows");
+        List<SftBatch> out = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            int from = batch * p / parts, to = batch * (p + 1) / parts;
+            out.add(rows(from, to));
+        }
+        return out;
     }
 }

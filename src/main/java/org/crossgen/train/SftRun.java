@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.CrossEntropyLossOptions;
 import org.bytedeco.pytorch.LossReduction;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -100,6 +101,7 @@ public final class SftRun implements AutoCloseable {
     private LoraAdapter adapter;
     private FlatParameters flat;
     private DistributedOptimizer optimizer;
+    private ThreadedBackward threaded;     // null: micro-batches run on the calling thread
     private MetricsLog metrics;
     private long stepsPerEpoch, totalSteps;
     private String dataHash;
@@ -212,6 +214,9 @@ public final class SftRun implements AutoCloseable {
         flat = new FlatParameters(trainable, group.worldSize());
         group.broadcastFromMain(flat.weights);        // every rank starts from rank 0's weights
         optimizer = new DistributedOptimizer(flat, group, config.sharding(), config);
+        // Concurrent blocks cannot share libtorch's one generator (LoRA dropout) or checkpointing's own backward.
+        boolean random = config.lora() != null && config.lora().dropout() > 0;
+        if (!random && !config.activationCheckpointing()) threaded = ThreadedBackward.open(List.copyOf(flat.tensors().values()), model.device());
         step = startStep;
         resumedFrom = startStep;
         if (out != null && group.isMain()) {
@@ -220,11 +225,12 @@ public final class SftRun implements AutoCloseable {
             metrics = MetricsLog.open(out.resolve("metrics.jsonl"), startStep);
         }
         long trainableCount = flat.numel;
-        log.info("{} fine-tuning: {} trainable parameters of {}, {} examples, {} steps ({} per epoch), effective batch {}, {}{}{}",
+        log.info("{} fine-tuning: {} trainable parameters of {}, {} examples, {} steps ({} per epoch), effective batch {}, {}{}{}{}",
                 config.lora() == null ? "full" : "LoRA", trainableCount, model.parameterCount(), examples.size(), totalSteps,
                 stepsPerEpoch, config.effectiveBatchSize(), config.precision().spelling(),
                 group.worldSize() > 1 ? ", " + group.worldSize() + " ranks, ZeRO " + optimizer.sharding().stage : "",
-                config.activationCheckpointing() ? ", activation checkpointing" : "");
+                config.activationCheckpointing() ? ", activation checkpointing" : "",
+                threaded != null ? ", backward on " + threaded.threads() + " threads" : "");
     }
 
     private static long failNoEos() {
@@ -263,6 +269,11 @@ public final class SftRun implements AutoCloseable {
         group.barrier();   // rank 0's final files are complete before any rank reports success
         listener.onEnd(result);
         return result;
+    }
+
+    /** Whether micro-batches run as row blocks on threads of their own ({@link ThreadedBackward}); for tests. */
+    boolean threadedBackward() {
+        return threaded != null;
     }
 
     /** One optimizer step at the current position; advances it. Package-private for the bench and tests. */
@@ -317,6 +328,11 @@ public final class SftRun implements AutoCloseable {
      * step's target tokens); gradients accumulate into the trainable tensors. Returns the summed loss.
      */
     private double backward(SftBatch b, long targets) {
+        if (threaded != null && b.batch() >= threaded.threads()) {
+            List<Callable<Tensor>> blocks = new ArrayList<>();
+            for (SftBatch block : b.blocks(threaded.threads())) blocks.add(() -> targetLossSum(block));
+            return threaded.run(blocks, targets);
+        }
         try (NativeScope scope = NativeScope.open()) {
             Batch in = Batch.of(b, model);
             if (!config.activationCheckpointing()) return backward(hidden(in), in, targets);
@@ -573,6 +589,7 @@ public final class SftRun implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        if (threaded != null) threaded.close();
         if (optimizer != null) optimizer.close();
         if (flat != null) flat.close();
         if (metrics != null) metrics.close();

@@ -24,6 +24,32 @@ class SftBatchTest {
     }
 
     @Test
+    void rowsAreWhatCollatingTheirExamplesGives() {
+        List<SftExample> ex = List.of(
+                new SftExample(new long[] {1, 10, 11, 12}, new long[] {20, 21}),   // 7 tokens
+                new SftExample(new long[] {1, 12}, new long[] {21, 22, 23}),       // 6
+                new SftExample(new long[] {1, 13}, new long[] {24}),               // 4
+                new SftExample(new long[] {1, 14, 15}, new long[] {25}));          // 5
+        SftBatch whole = SftBatch.collate(ex, List.of(0, 1, 2, 3), 2, 0, 16);
+        for (int[] r : new int[][] {{0, 4}, {0, 1}, {1, 3}, {2, 4}, {3, 4}}) {
+            SftBatch part = whole.rows(r[0], r[1]), expected = SftBatch.collate(ex.subList(r[0], r[1]), List.of(), 2, 0, 16);
+            String what = "rows " + r[0] + ".." + r[1];
+            assertEquals(expected.length(), part.length(), what);
+            assertArrayEquals(expected.ids(), part.ids(), what);
+            assertArrayEquals(expected.labels(), part.labels(), what);
+            assertArrayEquals(expected.targetPositions(), part.targetPositions(), what);
+            assertArrayEquals(expected.targetIds(), part.targetIds(), what);
+            assertEquals(expected.realTokens(), part.realTokens(), what);
+        }
+        // even blocks, the extra row last: rows 0 | 1, 2 with three rows in two blocks
+        SftBatch three = whole.rows(0, 3);
+        assertEquals(List.of(1, 2), three.blocks(2).stream().map(SftBatch::batch).toList());
+        assertArrayEquals(whole.rows(1, 3).ids(), three.blocks(2).get(1).ids());
+        assertThrows(IllegalArgumentException.class, () -> three.blocks(4));
+        assertThrows(IllegalArgumentException.class, () -> whole.rows(2, 2));
+    }
+
+    @Test
     void refusesExampleLongerThanMaxLengthNamingIt() {
         SftExample ok = new SftExample(new long[] {1, 5}, new long[] {6});
         SftExample tooLong = new SftExample(new long[] {1, 5, 6, 7}, new long[] {8, 9});
