@@ -116,7 +116,7 @@ public final class EngineBench {
             try {
                 fp32.namedWeights().values().forEach(p -> p.requires_grad_(true));
                 threaded = ThreadedBackward.open(List.copyOf(fp32.namedWeights().values()), device);   // as the trainer does
-                int blocks = threaded == null || w.trainBatch() < threaded.threads() ? 1 : threaded.threads();
+                int blocks = threaded == null ? 1 : threaded.blocksFor(w.trainBatch());
                 report.put("train_backward_threads", blocks);
                 log.println("training: " + (blocks > 1 ? "backward on " + blocks + " threads, one row block each (as the trainer)"
                         : "backward on the calling thread"));
@@ -239,8 +239,8 @@ public final class EngineBench {
     private double trainTokensPerSecond(LlamaModel model, Tensor ids, DType compute) {
         int batch = w.trainBatch(), seq = w.trainSeq();
         long t0 = System.nanoTime();
-        if (threaded != null && batch >= threaded.threads()) {   // the trainer's rule (SftRun)
-            int parts = threaded.threads();
+        int parts = threaded == null ? 1 : threaded.blocksFor(batch);
+        if (parts > 1) {
             List<Callable<Tensor>> blocks = new ArrayList<>();
             for (int p = 0; p < parts; p++) {
                 long from = (long) batch * p / parts, to = (long) batch * (p + 1) / parts;

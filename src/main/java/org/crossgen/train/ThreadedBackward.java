@@ -91,6 +91,14 @@ public final class ThreadedBackward implements AutoCloseable {
     }
 
     /**
+     * Into how many row blocks a batch of {@code rows} is cut: one per thread when every thread gets a
+     * row, else 1 (the batch runs on the calling thread).
+     */
+    public int blocksFor(long rows) {
+        return rows >= threads ? threads : 1;
+    }
+
+    /**
      * Runs each block on its own thread: {@code block.call()} builds the block's summed loss (a scalar),
      * and its gradient divided by {@code divisor} is added to the trainable tensors' gradients, block
      * after block. Returns the sum of the blocks' losses. A failing block fails the call, after every

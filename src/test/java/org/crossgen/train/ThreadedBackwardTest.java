@@ -56,6 +56,8 @@ class ThreadedBackwardTest {
             try (ThreadedBackward threaded = ThreadedBackward.open(List.copyOf(model.namedWeights().values()), ComputeDevice.CPU)) {
                 assertNotNull(threaded);
                 assertEquals(3, threaded.threads());
+                assertEquals(3, threaded.blocksFor(ROWS));
+                assertEquals(1, threaded.blocksFor(2), "fewer rows than threads stay on the calling thread");
                 assertEquals(3, Torch.threads(), "the caller keeps its intra-op threads");
                 int[] later = new int[1];
                 Thread t = new Thread(() -> later[0] = Torch.threads());
