@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
 import org.bytedeco.pytorch.CrossEntropyLossOptions;
 import org.bytedeco.pytorch.LossReduction;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.kSum;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -240,26 +241,18 @@ public final class EngineBench {
         int batch = w.trainBatch(), seq = w.trainSeq();
         long t0 = System.nanoTime();
         int parts = threaded == null ? 1 : threaded.blocksFor(batch);
-        if (parts > 1) {
-            List<Callable<Tensor>> blocks = new ArrayList<>();
-            for (int p = 0; p < parts; p++) {
-                long from = (long) batch * p / parts, to = (long) batch * (p + 1) / parts;
-                blocks.add(() -> nextTokenLossSum(model, ids.narrow(0, from, to - from), compute));
-            }
-            threaded.run(blocks, (double) batch * (seq - 1));
-            try (NativeScope scope = NativeScope.open()) {
-                model.namedWeights().values().forEach(p -> p.grad().zero_());
-            }
-            return batch * seq / ((System.nanoTime() - t0) / 1e9);
-        }
+        double positions = (double) batch * (seq - 1);
         try (NativeScope scope = NativeScope.open()) {
-            Tensor logits;
-            try (Autocast ac = Autocast.open(compute, device)) {
-                logits = model.forward(ids, Tensors.positions(batch, seq).to(device.device(), ScalarType.Long), null, null);
+            if (parts > 1) {
+                List<Callable<Tensor>> blocks = new ArrayList<>();
+                for (int p = 0; p < parts; p++) {
+                    long from = (long) batch * p / parts, to = (long) batch * (p + 1) / parts;
+                    blocks.add(() -> nextTokenLossSum(model, ids.narrow(0, from, to - from), compute));
+                }
+                threaded.run(blocks, positions);
+            } else {
+                nextTokenLossSum(model, ids, compute).div(new Scalar(positions)).backward();
             }
-            Tensor loss = cross_entropy(logits.narrow(1, 0, seq - 1).reshape(-1, w.config().vocabSize()).to(ScalarType.Float),
-                    ids.narrow(1, 1, seq - 1).reshape(-1));
-            loss.backward();
             model.namedWeights().values().forEach(p -> p.grad().zero_());
         }
         return batch * seq / ((System.nanoTime() - t0) / 1e9);

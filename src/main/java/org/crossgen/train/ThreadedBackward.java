@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: on the CPU, libtorch splits each op of one backward pass over the cores, and a training
  * step's products (a few hundred rows by the hidden size) divide poorly: OpenBLAS's hand-offs and idle
  * spinning took 12% of an fp32 step in {@code perf}. Whole row blocks on their own cores need no
- * hand-off. 58M shape, 4 x 256, 2 cores, paired runs: fp32 forward+backward 1.11-1.16x, bf16
- * 1.15-1.28x (docs/engine.md, Threaded backward).
+ * hand-off. On 2 cores, paired runs: the bench's 58M step (4 x 256) fp32 1.12x, bf16 1.21x (medians);
+ * fine-tuning ({@code bench train}) 1.3-2.2x (docs/engine.md, Threaded backward).
  *
  * <p>The cost is memory: each block's gradient is a full copy of the trainable tensors until it is
  * added, so {@link #open} declines when those copies would take more than a quarter of the memory.
