@@ -67,20 +67,11 @@ record SftBatch(long[] ids, long[] labels, int batch, int length, long[] targetP
 
     /**
      * Rows {@code [from, to)} as a batch of their own, padded only to the longest of them: what
-     * {@link #collate} makes of those rows' examples. A row's length is its last target position + 2,
-     * since every row ends with a target EOS.
+     * {@link #collate} makes of those rows' examples.
      */
     SftBatch rows(int from, int to) {
         if (from < 0 || to > batch || from >= to) throw new IllegalArgumentException("rows [" + from + ", " + to + ") of " + batch);
-        int k0 = 0;
-        while (targetPositions[k0] < (long) from * length) k0++;
-        int k1 = k0;
-        while (k1 < targetPositions.length && targetPositions[k1] < (long) to * length) k1++;
-        int[] rowLength = new int[to - from];
-        for (int k = k0; k < k1; k++) {
-            int i = (int) (targetPositions[k] / length) - from, j = (int) (targetPositions[k] % length);
-            rowLength[i] = Math.max(rowLength[i], j + 2);
-        }
+        int[] rowLength = Arrays.copyOfRange(rowLengths(), from, to);
         int t = Arrays.stream(rowLength).max().orElseThrow();
         int b = to - from;
         long[] subIds = new long[b * t], subLabels = new long[b * t];
@@ -90,6 +81,10 @@ record SftBatch(long[] ids, long[] labels, int batch, int length, long[] targetP
             System.arraycopy(labels, (from + i) * length, subLabels, i * t, t);
             real += rowLength[i];
         }
+        int k0 = 0;
+        while (targetPositions[k0] < (long) from * length) k0++;
+        int k1 = k0;
+        while (k1 < targetPositions.length && targetPositions[k1] < (long) to * length) k1++;
         long[] positions = new long[k1 - k0], subTargets = Arrays.copyOfRange(targetIds, k0, k1);
         for (int k = k0; k < k1; k++) {
             long i = targetPositions[k] / length - from, j = targetPositions[k] % length;
@@ -98,14 +93,42 @@ record SftBatch(long[] ids, long[] labels, int batch, int length, long[] targetP
         return new SftBatch(subIds, subLabels, b, t, positions, subTargets, real);
     }
 
-    /** The rows cut into {@code parts} contiguous blocks as even as can be, the extra rows in the last blocks. */
+    /** Each row's length without padding: its last target position + 2, since every row ends with a target EOS. */
+    private int[] rowLengths() {
+        int[] out = new int[batch];
+        for (long p : targetPositions) out[(int) (p / length)] = Math.max(out[(int) (p / length)], (int) (p % length) + 2);
+        return out;
+    }
+
+    /**
+     * The rows cut into {@code parts} contiguous blocks whose largest padded size (rows x longest row) is
+     * as small as can be, since the blocks run side by side and the largest one sets the time: rows of
+     * 10, 4, 4 and 4 tokens go to blocks of one and three rows (10 and 12 padded tokens), not two and two
+     * (20 and 8). Ties go to the later blocks: rows of one length leave the extra rows to the last blocks.
+     */
     List<SftBatch> blocks(int parts) {
         if (parts < 1 || parts > batch) throw new IllegalArgumentException(parts + " blocks of " + batch + " rows");
-        List<SftBatch> out = new ArrayList<>();
-        for (int p = 0; p < parts; p++) {
-            int from = batch * p / parts, to = batch * (p + 1) / parts;
-            out.add(rows(from, to));
+        int[] len = rowLengths();
+        // worst[k][i]: the least largest block over cuts of the first i rows into k blocks; cut[k][i]: where its last block starts
+        long[][] worst = new long[parts + 1][batch + 1];
+        int[][] cut = new int[parts + 1][batch + 1];
+        for (long[] w : worst) Arrays.fill(w, Long.MAX_VALUE);
+        worst[0][0] = 0;
+        for (int k = 1; k <= parts; k++) {
+            for (int i = k; i <= batch - (parts - k); i++) {
+                int longest = 0;
+                for (int j = i - 1; j >= k - 1; j--) {   // last block: rows [j, i)
+                    longest = Math.max(longest, len[j]);
+                    long w = Math.max(worst[k - 1][j], (long) (i - j) * longest);
+                    if (worst[k - 1][j] != Long.MAX_VALUE && w <= worst[k][i]) {
+                        worst[k][i] = w;
+                        cut[k][i] = j;
+                    }
+                }
+            }
         }
+        List<SftBatch> out = new ArrayList<>();
+        for (int k = parts, i = batch; k >= 1; i = cut[k][i], k--) out.add(0, rows(cut[k][i], i));
         return out;
     }
 }

@@ -41,12 +41,31 @@ class SftBatchTest {
             assertArrayEquals(expected.targetIds(), part.targetIds(), what);
             assertEquals(expected.realTokens(), part.realTokens(), what);
         }
-        // even blocks, the extra row last: rows 0 | 1, 2 with three rows in two blocks
-        SftBatch three = whole.rows(0, 3);
+        SftBatch three = whole.rows(0, 3);   // 7, 6 and 4 tokens: 7 | 6 6 (12 padded tokens at most), not 7 7 | 4 (14)
         assertEquals(List.of(1, 2), three.blocks(2).stream().map(SftBatch::batch).toList());
         assertArrayEquals(whole.rows(1, 3).ids(), three.blocks(2).get(1).ids());
         assertThrows(IllegalArgumentException.class, () -> three.blocks(4));
         assertThrows(IllegalArgumentException.class, () -> whole.rows(2, 2));
+    }
+
+    @Test
+    void blocksKeepTheLargestPaddedBlockSmall() {
+        assertEquals(List.of(1, 3), blockRows(new int[] {10, 4, 4, 4}, 2));        // 10 | 12, not 20 | 8
+        assertEquals(List.of(2, 2), blockRows(new int[] {5, 5, 5, 5}, 2));
+        assertEquals(List.of(1, 2), blockRows(new int[] {5, 5, 5}, 2));            // the extra row last
+        assertEquals(List.of(1, 1, 2), blockRows(new int[] {9, 8, 4, 3}, 3));      // 9 | 8 | 8
+        assertEquals(List.of(4), blockRows(new int[] {9, 8, 4, 3}, 1));
+        assertEquals(List.of(1, 1, 1, 1), blockRows(new int[] {9, 8, 4, 3}, 4));
+    }
+
+    /** Rows of the given lengths (prompt + target + EOS, one target token each) cut into blocks: rows per block. */
+    private static List<Integer> blockRows(int[] lengths, int parts) {
+        List<SftExample> ex = new java.util.ArrayList<>();
+        for (int n : lengths) ex.add(new SftExample(new long[n - 2], new long[] {7}));
+        SftBatch b = SftBatch.collate(ex, List.of(), 2, 0, 64);
+        List<SftBatch> blocks = b.blocks(parts);
+        assertEquals(lengths.length, blocks.stream().mapToInt(SftBatch::batch).sum());
+        return blocks.stream().map(SftBatch::batch).toList();
     }
 
     @Test
