@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> On the CPU with several intra-op threads, each micro-batch is cut into one row
  * block per thread, run on threads of their own, and the blocks' gradients are added in block order
  * ({@link ThreadedBackward}), instead of spreading each op of one backward pass over the cores:
- * 1.3-2.2x the tokens/s of fine-tuning on 2 cores, and a run still repeats bit for bit. Not with
+ * 1.5-2.6x the tokens/s of fine-tuning on 2 cores, and a run still repeats bit for bit. Not with
  * activation checkpointing or LoRA dropout.
  *
  * <p><b>Ranks.</b> Given {@link #collectives}, gradients are summed across ranks and the optimizer

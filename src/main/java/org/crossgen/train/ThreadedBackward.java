@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * step's products (a few hundred rows by the hidden size) divide poorly: OpenBLAS's hand-offs and idle
  * spinning took 12% of an fp32 step in {@code perf}. Whole row blocks on their own cores need no
  * hand-off. On 2 cores, paired runs: the bench's 58M step (4 x 256) fp32 1.12x, bf16 1.21x (medians);
- * fine-tuning ({@code bench train}) 1.3-2.2x (docs/engine.md, Threaded backward).
+ * fine-tuning the built-in model ({@code crossgen train}, batch 16) 1.5-2.6x (docs/engine.md, Threaded backward).
  *
  * <p>The cost is memory: each block's gradient is a full copy of the trainable tensors until it is
  * added, so {@link #open} declines when those copies would take more than a quarter of the memory.
