@@ -70,8 +70,13 @@ record SftBatch(long[] ids, long[] labels, int batch, int length, long[] targetP
      * {@link #collate} makes of those rows' examples.
      */
     SftBatch rows(int from, int to) {
+        return rows(from, to, rowLengths());
+    }
+
+    /** {@link #rows(int, int)} given every row's length ({@link #rowLengths}). */
+    private SftBatch rows(int from, int to, int[] lengths) {
         if (from < 0 || to > batch || from >= to) throw new IllegalArgumentException("rows [" + from + ", " + to + ") of " + batch);
-        int[] rowLength = Arrays.copyOfRange(rowLengths(), from, to);
+        int[] rowLength = Arrays.copyOfRange(lengths, from, to);
         int t = Arrays.stream(rowLength).max().orElseThrow();
         int b = to - from;
         long[] subIds = new long[b * t], subLabels = new long[b * t];
@@ -128,7 +133,7 @@ record SftBatch(long[] ids, long[] labels, int batch, int length, long[] targetP
             }
         }
         List<SftBatch> out = new ArrayList<>();
-        for (int k = parts, i = batch; k >= 1; i = cut[k][i], k--) out.add(0, rows(cut[k][i], i));
+        for (int k = parts, i = batch; k >= 1; i = cut[k][i], k--) out.add(0, rows(cut[k][i], i, len));
         return out;
     }
 }
