@@ -173,21 +173,21 @@ final class RowDecoder {
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
             rmsNorm(x, layer.inputNorm, b.h);
-            product(kernels, layer.qkv, b.h, b.qkv);
+            kernels.product(layer.qkv, b.h, b.qkv);
             for (int head = 0; head < H + KVH; head++) rotate(b.qkv, head * D, D, b.cos, b.sin);
             kv.put(l, t, b.qkv, H * D, (H + KVH) * D);
             attend(kernels, kv, l, t + 1);
-            product(kernels, layer.o, b.att, b.out);
+            kernels.product(layer.o, b.att, b.out);
             for (int i = 0; i < C; i++) x[i] += b.out[i];
             rmsNorm(x, layer.postNorm, b.h);
-            product(kernels, layer.gateUp, b.h, b.gateUp);
+            kernels.product(layer.gateUp, b.h, b.gateUp);
             RowKernels.swiGlu(b.gateUp, c.intermediateSize(), b.act);
-            product(kernels, layer.down, b.act, b.out);
+            kernels.product(layer.down, b.act, b.out);
             for (int i = 0; i < C; i++) x[i] += b.out[i];
         }
         kv.advance();
         rmsNorm(x, finalNorm, b.h);
-        product(kernels, head, b.h, b.logits);
+        kernels.product(head, b.h, b.logits);
         return b.logits;
     }
 
@@ -196,11 +196,9 @@ final class RowDecoder {
      * than the arithmetic (a new 32k-logit array took 0.4 ms, the JVM touching fresh heap pages).
      */
     private final class Buffers {
-        final int widest = Math.max(Math.max(c.hiddenSize(), c.numHeads() * c.headDim()), c.intermediateSize());
         final float[] x = new float[c.hiddenSize()], h = new float[c.hiddenSize()], out = new float[c.hiddenSize()];
         final float[] qkv = new float[(c.numHeads() + 2 * c.numKvHeads()) * c.headDim()], att = new float[c.numHeads() * c.headDim()];
         final float[] gateUp = new float[2 * c.intermediateSize()], act = new float[c.intermediateSize()];
-        final float[] even = new float[widest / 2], odd = new float[widest / 2];
         final float[] cos = new float[c.headDim() / 2], sin = new float[c.headDim() / 2];
         final float[] logits = new float[c.vocabSize()];
         final short[] logitHalves = bf16 ? new short[c.vocabSize()] : null, embeddingHalves = bf16 ? new short[c.hiddenSize()] : null;
@@ -211,20 +209,6 @@ final class RowDecoder {
             if (scores[0] != null && scores[0].length >= n) return;
             for (int i = 0; i < scores.length; i++) scores[i] = new float[Math.max(256, n + n / 2)];
         }
-    }
-
-    /** {@code y = W x}: for a bfloat16 weight, x is split into its even and odd elements first. */
-    private void product(RowKernels kernels, RowKernels.Weight w, float[] x, float[] y) {
-        if (w.f32() != null) {
-            kernels.product(w, x, null, y);
-            return;
-        }
-        float[] even = buffers.even, odd = buffers.odd;
-        for (int k = 0; k < w.in() / 2; k++) {
-            even[k] = x[2 * k];
-            odd[k] = x[2 * k + 1];
-        }
-        kernels.product(w, even, odd, y);
     }
 
     private void rmsNorm(float[] x, float[] weight, float[] out) {
@@ -337,8 +321,9 @@ final class RowDecoder {
         int[] packed = new int[Math.multiplyExact(rows, in) / 2];
         int at = 0;
         for (Tensor p : parts) {
-            short[] s = shorts(p);
-            for (int k = 0; k + 1 < s.length; k += 2) packed[at++] = (s[k] & 0xFFFF) | (s[k + 1] << 16);
+            int[] part = RowKernels.Weight.pack(shorts(p), in);
+            System.arraycopy(part, 0, packed, at, part.length);
+            at += part.length;
         }
         return new RowKernels.Weight(rows, in, null, packed);
     }

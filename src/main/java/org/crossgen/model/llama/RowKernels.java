@@ -26,8 +26,22 @@ final class RowKernels {
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final long SPIN_NANOS = 200_000;  // a decode step's gap between products is far shorter
 
-    /** A weight {@code (rows, in)}: float32 row-major, or bfloat16 packed two to an int (element 2j low, 2j+1 high). */
-    record Weight(int rows, int in, float[] f32, int[] bf16) {}
+    /**
+     * A weight {@code (rows, in)}: float32 row-major, or bfloat16 packed two to an int, each row's
+     * element {@code j} in the low half and {@code j + in/2} in the high one, so the products read the
+     * input's two halves as they lie.
+     */
+    record Weight(int rows, int in, float[] f32, int[] bf16) {
+        /** bfloat16 values {@code (rows, in)}, row-major ({@code in} even), packed as the products read them. */
+        static int[] pack(short[] values, int in) {
+            int half = in / 2;
+            int[] packed = new int[values.length / 2];
+            for (int row = 0, at = 0; row < values.length; row += in) {
+                for (int k = 0; k < half; k++) packed[at++] = (values[row + k] & 0xFFFF) | (values[row + half + k] << 16);
+            }
+            return packed;
+        }
+    }
 
     private static RowKernels shared;
 
@@ -64,10 +78,10 @@ final class RowKernels {
         return shared;
     }
 
-    /** {@code y = W x}; for a bfloat16 weight {@code x} is given as its even and odd elements ({@code x, xOdd}). */
-    void product(Weight w, float[] x, float[] xOdd, float[] y) {
-        if (w.rows < 64) rows(w, x, xOdd, y, 0, w.rows);
-        else parallel(w.rows, (from, to) -> rows(w, x, xOdd, y, from, to));
+    /** {@code y = W x}. */
+    void product(Weight w, float[] x, float[] y) {
+        if (w.rows < 64) rows(w, x, y, 0, w.rows);
+        else parallel(w.rows, (from, to) -> rows(w, x, y, from, to));
     }
 
     /** Runs {@code task} over {@code [0, n)}, split in equal parts over the threads; returns when all are done. */
@@ -80,9 +94,12 @@ final class RowKernels {
         this.size = n;
         pending.set(workers.length);
         for (Worker k : workers) k.start();
-        task.run(0, split(n, 1, workers.length + 1));
-        while (pending.get() > 0) Thread.onSpinWait();   // a failing worker counts down too (finally)
-        this.task = null;
+        try {
+            task.run(0, split(n, 1, workers.length + 1));
+        } finally {   // the helpers finish this task before another begins, whether or not the caller's part failed
+            while (pending.get() > 0) Thread.onSpinWait();   // a failing worker counts down too (finally)
+            this.task = null;
+        }
         Throwable f = failure;
         if (f != null) {
             failure = null;
@@ -95,9 +112,9 @@ final class RowKernels {
         return (int) ((long) rows * part / n);
     }
 
-    private static void rows(Weight w, float[] x, float[] xOdd, float[] y, int r0, int r1) {
+    private static void rows(Weight w, float[] x, float[] y, int r0, int r1) {
         if (w.f32 != null) f32(w.f32, w.in, x, y, r0, r1);
-        else bf16(w.bf16, w.in, x, xOdd, y, r0, r1);
+        else bf16(w.bf16, w.in, x, y, r0, r1);
     }
 
     static void f32(float[] w, int in, float[] x, float[] y, int r0, int r1) {
@@ -235,22 +252,23 @@ final class RowKernels {
      * bfloat16 weights, two per int: shifting an int left by 16 gives the float of its low element,
      * masking its low half that of its high one, so the weights widen to float32 in registers.
      */
-    static void bf16(int[] w, int in, float[] even, float[] odd, float[] y, int r0, int r1) {
+    static void bf16(int[] w, int in, float[] x, float[] y, int r0, int r1) {
         int half = in / 2;
-        for (int r = r0; r < r1; r++) y[r] = dotBf16(w, r * half, even, odd, half);
+        for (int r = r0; r < r1; r++) y[r] = dotBf16(w, r * half, x, half);
     }
 
-    private static float dotBf16(int[] w, int offset, float[] even, float[] odd, int half) {
+    /** {@code sum_k low(w[offset + k]) x[k] + high(w[offset + k]) x[half + k]} for {@code k < half}. */
+    private static float dotBf16(int[] w, int offset, float[] x, int half) {
         // one vector of weights per pass: unrolled further it ran slower (20 against 27 GB/s on one core)
         FloatVector s = FloatVector.zero(F), t = FloatVector.zero(F);
         int k = 0;
         for (; k + LANES <= half; k += LANES) {
             IntVector u = IntVector.fromArray(I, w, offset + k);
-            s = u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, even, k), s);
-            t = u.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, odd, k), t);
+            s = u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, k), s);
+            t = u.and(0xFFFF0000).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, half + k), t);
         }
         float sum = s.add(t).reduceLanes(VectorOperators.ADD);
-        for (; k < half; k++) sum += low(w[offset + k]) * even[k] + high(w[offset + k]) * odd[k];
+        for (; k < half; k++) sum += low(w[offset + k]) * x[k] + high(w[offset + k]) * x[half + k];
         return sum;
     }
 
