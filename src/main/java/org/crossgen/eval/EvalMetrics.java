@@ -22,7 +22,7 @@ public final class EvalMetrics {
     static final int BOOTSTRAP_RESAMPLES = 1000;
     /** Summary keys of a classification's {@link LabelDistribution}. */
     static final String MAJORITY = "majority_accuracy", CHANCE = "chance_accuracy", PREDICTED = "predicted_labels",
-            REFERENCE = "reference_labels";
+            REFERENCE = "reference_labels", SCORE_AUC = "label_score_auc";
 
     private EvalMetrics() {}
 
@@ -30,7 +30,7 @@ public final class EvalMetrics {
      * Classification: accuracy (records labelled "-" count as wrong, as in the paper), macro-F1
      * over the task's labels, a 95% bootstrap interval of accuracy, and the records' label
      * distribution ({@link LabelDistribution}: majority-class and chance accuracy, predictions and
-     * gold labels per label).
+     * gold labels per label, and how well the label scores rank the records where every record has them).
      * Generation: ROUGE-L (and 1/2/Lsum) mean F in [0, 1], corpus BLEU and chrF (0–100), and a
      * 95% bootstrap interval of mean ROUGE-L.
      */
@@ -44,11 +44,14 @@ public final class EvalMetrics {
             m.put("accuracy", Classification.accuracy(gold, pred));
             m.put("macro_f1", Classification.macroF1(gold, pred, task.labels()));
             m.put("accuracy_ci95", interval(correct, seed));
-            LabelDistribution labels = LabelDistribution.of(task.labels(), gold, pred);
+            List<Map<String, Double>> scores = records.stream().map(RecordResult::labelScores).toList();
+            boolean scored = scores.stream().allMatch(s -> s != null && s.keySet().containsAll(task.labels()));
+            LabelDistribution labels = LabelDistribution.of(task.labels(), gold, pred, scored ? scores : null);
             m.put(MAJORITY, labels.majorityAccuracy());
             m.put(CHANCE, labels.chanceAccuracy());
             m.put(PREDICTED, labels.predicted());
             m.put(REFERENCE, labels.reference());
+            if (Double.isFinite(labels.scoreAuc())) m.put(SCORE_AUC, labels.scoreAuc());
         } else {
             GenerationScores s = new GenerationScorer(stemmer).score(
                     records.stream().map(r -> new TextPair(r.reference(), r.prediction())).toList());
@@ -71,7 +74,8 @@ public final class EvalMetrics {
     public static LabelDistribution labels(JsonNode metrics) {
         if (metrics == null || !metrics.path(PREDICTED).isObject() || !metrics.path(REFERENCE).isObject()) return null;
         return new LabelDistribution(counts(metrics.get(PREDICTED)), counts(metrics.get(REFERENCE)),
-                metrics.path(MAJORITY).asDouble(Double.NaN), metrics.path(CHANCE).asDouble(Double.NaN));
+                metrics.path(MAJORITY).asDouble(Double.NaN), metrics.path(CHANCE).asDouble(Double.NaN),
+                metrics.path(SCORE_AUC).asDouble(Double.NaN));
     }
 
     private static Map<String, Integer> counts(JsonNode object) {

@@ -10,7 +10,9 @@ import java.util.Map;
  * What a classifier predicted and what its records hold, so a reader can tell skill from the label
  * prior: a model that answers one label for every record scores that label's share of the records,
  * and that can look like skill. Computed from one evaluation's records and stored with its result
- * row; the report marks {@link #degenerate()} cells and prints the two baselines beside accuracy.
+ * row; the report marks {@link #degenerate()} cells and prints the two baselines beside accuracy,
+ * and how well the label scores rank the records ({@link ScoreRanking}), which tells a prior that
+ * outweighs a signal from no signal at all.
  *
  * @param predicted        predictions per label: the task's labels in order (0 when never predicted),
  *                         then any other predicted string
@@ -19,9 +21,11 @@ import java.util.Map;
  * @param majorityAccuracy accuracy of always answering the most frequent gold label of the records
  * @param chanceAccuracy   expected accuracy of answering one of the task's labels uniformly at
  *                         random: (records with one of the labels) / (records × labels)
+ * @param scoreAuc         {@link ScoreRanking#macroAuc} of the records' label scores; NaN when unknown
+ *                         (no scores recorded, or results written before crossgen computed it)
  */
 public record LabelDistribution(Map<String, Integer> predicted, Map<String, Integer> reference, double majorityAccuracy,
-                                double chanceAccuracy) {
+                                double chanceAccuracy, double scoreAuc) {
     /** A cell is degenerate when one label takes more than this share of its predictions. */
     public static final double DEGENERATE_SHARE = 0.95;
 
@@ -35,6 +39,15 @@ public record LabelDistribution(Map<String, Integer> predicted, Map<String, Inte
      * a gold value outside {@code labels} (the unlabelled "-") never counts as a label's record.
      */
     public static LabelDistribution of(Collection<String> labels, List<String> gold, List<String> predicted) {
+        return of(labels, gold, predicted, null);
+    }
+
+    /**
+     * As {@link #of(Collection, List, List)}, with the records' label scores ranked ({@link #scoreAuc});
+     * {@code scores} null or empty: not ranked.
+     */
+    public static LabelDistribution of(Collection<String> labels, List<String> gold, List<String> predicted,
+                                       List<Map<String, Double>> scores) {
         if (gold.size() != predicted.size()) {
             throw new IllegalArgumentException("gold and predicted differ in length: " + gold.size() + " vs " + predicted.size());
         }
@@ -46,7 +59,8 @@ public record LabelDistribution(Map<String, Integer> predicted, Map<String, Inte
             labelled += ref.get(label);
         }
         return new LabelDistribution(pred, ref, n == 0 ? Double.NaN : (double) majority / n,
-                n == 0 ? Double.NaN : (double) labelled / ((double) n * labels.size()));
+                n == 0 ? Double.NaN : (double) labelled / ((double) n * labels.size()),
+                scores == null || scores.isEmpty() ? Double.NaN : ScoreRanking.macroAuc(labels, gold, scores));
     }
 
     private static Map<String, Integer> counts(Collection<String> labels, List<String> values) {
@@ -85,7 +99,10 @@ public record LabelDistribution(Map<String, Integer> predicted, Map<String, Inte
         return dominantShare() > DEGENERATE_SHARE;
     }
 
-    /** Predictions of several evaluations pooled (e.g. the seeds of one cell); the baselines of the first. */
+    /**
+     * Predictions of several evaluations pooled (e.g. the seeds of one cell); the baselines of the
+     * first; the mean of their score AUCs (NaN when one is unknown).
+     */
     public static LabelDistribution pooled(List<LabelDistribution> parts) {
         if (parts.isEmpty()) throw new IllegalArgumentException("nothing to pool");
         Map<String, Integer> pred = new LinkedHashMap<>(), ref = new LinkedHashMap<>();
@@ -93,6 +110,7 @@ public record LabelDistribution(Map<String, Integer> predicted, Map<String, Inte
             d.predicted.forEach((k, v) -> pred.merge(k, v, Integer::sum));
             d.reference.forEach((k, v) -> ref.merge(k, v, Integer::sum));
         }
-        return new LabelDistribution(pred, ref, parts.get(0).majorityAccuracy, parts.get(0).chanceAccuracy);
+        double auc = parts.stream().mapToDouble(LabelDistribution::scoreAuc).average().orElse(Double.NaN);
+        return new LabelDistribution(pred, ref, parts.get(0).majorityAccuracy, parts.get(0).chanceAccuracy, auc);
     }
 }

@@ -15,6 +15,11 @@ import org.crossgen.study.Method;
  * (absolute, Δ vs base), the heatmap of the primary metric and FT vs FTICL.
  */
 final class TaskSection {
+    /** What the predicted-label lines' AUC means. */
+    static final String SCORE_AUC_NOTE = "score AUC: how well the label scores rank each label's records above the others', "
+            + "whichever label wins, averaged over the labels; 0.5 is chance, so a degenerate cell near 0.5 has no signal "
+            + "and one well above it has a signal that its label prior outweighs";
+
     private TaskSection() {}
 
     /** The section of one task: its matrices per evaluation setting. */
@@ -65,15 +70,16 @@ final class TaskSection {
                     var d = r.labels(m, set, s);
                     if (d == null) continue;
                     degenerate += d.degenerate() ? 1 : 0;
-                    lines.add(Degenerate.mark(String.format(Locale.ROOT, "%s → %s (%s): predicted %s; accuracy %s, majority class %.3f",
+                    String auc = Double.isFinite(d.scoreAuc()) ? String.format(Locale.ROOT, ", score AUC %.2f", d.scoreAuc()) : "";
+                    lines.add(Degenerate.mark(String.format(Locale.ROOT, "%s → %s (%s): predicted %s; accuracy %s, majority class %.3f%s",
                             r.label(m), set, s.label(), Degenerate.describe(d), r.cell(m, set, s, "accuracy").format(3, false),
-                            d.majorityAccuracy()), d.degenerate()));
+                            d.majorityAccuracy(), auc), d.degenerate()));
                 }
             }
         }
         if (lines.isEmpty()) return;
         blocks.add(new Details("Predicted labels of " + task + "'s " + lines.size() + " classifier cells (" + degenerate
-                + " degenerate " + Degenerate.MARK + ")", lines));
+                + " degenerate " + Degenerate.MARK + "; " + SCORE_AUC_NOTE + ")", lines));
     }
 
     /**

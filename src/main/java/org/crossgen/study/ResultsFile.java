@@ -18,7 +18,8 @@ import org.crossgen.files.AtomicFiles;
  * {@code crossgen report} reads it, or any file holding an array of {@link ResultRow} objects, or an
  * object {@code {"results": [...], "drift": [...], "lossCurves": [...], "dataWarnings": [...],
  * "provenance": [...]}} (all but the results optional). A missing or null {@code ciLower}/{@code ciUpper} means no
- * interval; NaN literals are accepted.
+ * interval, and a missing or null {@code labels.scoreAuc} no score ranking (files written before crossgen kept
+ * one); NaN literals are accepted.
  *
  * @param dataWarnings one line per dataset problem that did not stop the study (e.g. a
  *                     demonstration that is also a test record)
@@ -85,7 +86,8 @@ public record ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<Lo
         for (int i = 0; i < array.size(); i++) {
             JsonNode node = array.get(i);
             if (type == ResultRow.class && node instanceof ObjectNode o) {
-                for (String ci : List.of("ciLower", "ciUpper")) if (o.path(ci).isMissingNode() || o.get(ci).isNull()) o.set(ci, DoubleNode.valueOf(Double.NaN));
+                for (String ci : List.of("ciLower", "ciUpper")) nanIfAbsent(o, ci);
+                if (o.get("labels") instanceof ObjectNode labels) nanIfAbsent(labels, "scoreAuc");
             }
             try {
                 out.add(JSON.treeToValue(node, type));
@@ -99,6 +101,10 @@ public record ResultsFile(List<ResultRow> results, List<DriftRow> drift, List<Lo
             }
         }
         return out;
+    }
+
+    private static void nanIfAbsent(ObjectNode o, String field) {
+        if (o.path(field).isMissingNode() || o.get(field).isNull()) o.set(field, DoubleNode.valueOf(Double.NaN));
     }
 
     /** A study folder's {@code results.json}, or the JSON file itself. */

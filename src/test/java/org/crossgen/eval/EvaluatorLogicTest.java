@@ -100,6 +100,29 @@ class EvaluatorLogicTest {
         assertEquals((positive + negative) / 20.0, labels.chanceAccuracy(), 1e-12);
         assertTrue(labels.degenerate());
         assertEquals(positive / 10.0, (double) r.metrics().get("accuracy"), 1e-12); // = the majority baseline when positive leads
+        assertEquals(0.5, labels.scoreAuc(), 1e-12, "the same scores for every record rank nothing");
+        assertEquals(0.5, (double) r.metrics().get("label_score_auc"), 1e-12);
+    }
+
+    /**
+     * A classifier that says "positive" to every record, but by a wider margin where the record is
+     * positive: degenerate, accuracy the label prior, and a perfect ranking (AUC 1) that the summary
+     * keeps and a re-score from the records computes again.
+     */
+    @Test
+    void aDegenerateClassifierWhoseScoresFollowTheLabelRanksPerfectly() throws Exception {
+        List<Example> tests = PAPER.dataset("sentiment/sst2").testExamples().subList(0, 10);
+        lm.firstToken(q -> {
+            Example e = tests.stream().filter(x -> q.context().contains(x.field("input"))).findFirst().orElseThrow();
+            return new float[] {e.output().equals("positive") ? 3f : 2f, 0f};
+        });
+        EvalResult r = new Evaluator(lm, PAPER, 4).run("fake", spec("sentiment/sst2", 0, ScoringMode.FIRST_TOKEN, 10, 1024), n -> {});
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var labels = EvalMetrics.labels(json.readTree(json.writeValueAsString(r.summary())).get("metrics"));
+        assertTrue(labels.degenerate());
+        assertEquals(1.0, labels.scoreAuc(), 1e-12);
+        assertEquals(1.0, (double) EvalMetrics.compute(PAPER.dataset("sentiment/sst2").task(), r.records(), false, 1)
+                .get("label_score_auc"), 1e-12);
     }
 
     @Test

@@ -60,16 +60,16 @@ class DegenerateCellsTest {
         ReportBlock.Details d = StudyReport.of(ResultsFile.of(rows())).blocks().stream()
                 .filter(b -> b instanceof ReportBlock.Details x && x.summary().startsWith("Predicted labels"))
                 .map(ReportBlock.Details.class::cast).findFirst().orElseThrow();
-        assertEquals("Predicted labels of sentiment's 4 classifier cells (1 degenerate ‡)", d.summary());
+        assertEquals("Predicted labels of sentiment's 4 classifier cells (1 degenerate ‡; " + TaskSection.SCORE_AUC_NOTE + ")", d.summary());
         assertEquals(List.of(
                 "base → sentiment/amazon (template 1, 0-shot): predicted positive 150, negative 50 (75% positive); "
-                        + "accuracy 0.620 [0.610, 0.630], majority class 0.600",
+                        + "accuracy 0.620 [0.610, 0.630], majority class 0.600, score AUC 0.55",
                 "base → sentiment/yelp (template 1, 0-shot): predicted positive 200, negative 0 (100% positive); "
-                        + "accuracy 0.600 [0.590, 0.610], majority class 0.600 ‡",
+                        + "accuracy 0.600 [0.590, 0.610], majority class 0.600, score AUC 0.50 ‡",
                 "FT sentiment/amazon → sentiment/amazon (template 1, 0-shot): predicted positive 116, negative 84 (58% positive); "
-                        + "accuracy 0.900 [0.890, 0.910], majority class 0.600",
+                        + "accuracy 0.900 [0.890, 0.910], majority class 0.600, score AUC 0.58",
                 "FT sentiment/amazon → sentiment/yelp (template 1, 0-shot): predicted positive 110, negative 90 (55% positive); "
-                        + "accuracy 0.800 [0.790, 0.810], majority class 0.600"), d.items());
+                        + "accuracy 0.800 [0.790, 0.810], majority class 0.600, score AUC 0.59"), d.items());
     }
 
     @Test

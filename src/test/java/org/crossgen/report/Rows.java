@@ -43,7 +43,8 @@ final class Rows {
     /**
      * {@code row} carrying a sentiment cell's label distribution: the model predicted "positive"
      * {@code positive} times and "negative" {@code negative} times; its records hold 120 positive
-     * and 80 negative (majority 0.6, chance 0.5).
+     * and 80 negative (majority 0.6, chance 0.5); its label scores rank them at AUC 0.5 + negative / 1000
+     * (0.5 for a cell that says "positive" to all).
      */
     static ResultRow labelled(ResultRow row, int positive, int negative) {
         Map<String, Integer> predicted = new LinkedHashMap<>(), reference = new LinkedHashMap<>();
@@ -51,7 +52,7 @@ final class Rows {
         predicted.put("negative", negative);
         reference.put("positive", 120);
         reference.put("negative", 80);
-        LabelDistribution d = new LabelDistribution(predicted, reference, 0.6, 0.5);
+        LabelDistribution d = new LabelDistribution(predicted, reference, 0.6, 0.5, 0.5 + negative / 1000.0);
         return new ResultRow(row.baseModel(), row.method(), row.trainDataset(), row.trainSize(), row.trainShots(), row.seed(),
                 row.evalDataset(), row.evalTask(), row.template(), row.shots(), row.metric(), row.value(), row.ciLower(),
                 row.ciUpper(), row.n(), d);

@@ -262,6 +262,22 @@ class ResultStoreTest {
         }
     }
 
+    /** A results file written before crossgen ranked label scores reads their AUC as unknown (NaN), not 0. */
+    @Test
+    void labelsWithoutAScoreAucReadItAsUnknown() throws Exception {
+        Path file = tmp.resolve("older-results.json");
+        Files.writeString(file, """
+                [{"baseModel": "tiny", "method": "base", "trainDataset": "", "trainSize": 0, "trainShots": 0, "seed": 0,
+                  "evalDataset": "sentiment/sst2", "evalTask": "sentiment", "template": 0, "shots": 0, "metric": "accuracy",
+                  "value": 0.5, "n": 2, "truncated": 0, "lostDemonstrations": 0,
+                  "labels": {"predicted": {"positive": 2, "negative": 0}, "reference": {"positive": 1, "negative": 1},
+                             "majorityAccuracy": 0.5, "chanceAccuracy": 0.5}}]
+                """);
+        var labels = ResultsFile.read(file).results().get(0).labels();
+        assertTrue(Double.isNaN(labels.scoreAuc()), "scoreAuc " + labels.scoreAuc());
+        assertEquals(0.5, labels.majorityAccuracy(), 1e-12);
+    }
+
     /** A full disk mid-write says so, names the store, and leaves the cell as it was (SQLite's page limit stands in for the disk). */
     @Test
     void aFullDiskDuringAWriteSaysSoAndLosesNothing() throws Exception {
