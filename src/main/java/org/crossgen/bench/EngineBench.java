@@ -26,6 +26,7 @@ import org.crossgen.tensor.Autocast;
 import org.crossgen.tensor.ComputeDevice;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.NativeScope;
+import org.crossgen.tensor.OpenBlasCore;
 import org.crossgen.tensor.Tensors;
 import org.crossgen.tensor.Torch;
 import org.crossgen.train.ThreadedBackward;
@@ -106,6 +107,8 @@ public final class EngineBench {
             report.put("glibc_tunables", env.getOrDefault(TUNABLES, ""));
             report.put("omp_wait_policy", env.getOrDefault(WAIT_POLICY, ""));
             log.println(environment(env));
+            String blasNote = device.isCuda() ? null : OpenBlasCore.note();
+            if (blasNote != null) log.println("note: " + blasNote);
             String decoding = LlamaModel.batchOneDecoding();
             report.put("decode_b1_kernel", decoding);
             log.println("batch-1 decoding: " + decoding);

@@ -21,6 +21,7 @@ import org.crossgen.study.TorchCellEvaluator;
 import org.crossgen.study.Trainer;
 import org.crossgen.study.WorkerCount;
 import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.OpenBlasCore;
 import org.crossgen.tensor.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +60,8 @@ final class StudyRunCommand implements Callable<Integer> {
         int count = workerCount(plan, device, cores);
         if (workerOnly) stopWithParent();
         int[] before = doneCounts(layout, plan, true);
+        String blasNote = workerOnly || device.isCuda() ? null : OpenBlasCore.note();
+        if (blasNote != null) study.root.err().println("crossgen: note: " + blasNote);
         // The other workers start before this one loads libtorch, so their JVMs boot meanwhile.
         try (ChildWorkers children = count > 1 ? new ChildWorkers(count - 1, childArguments(layout),
                 WorkerCount.threadsPerWorker(cores, count), layout.logs()) : null) {
