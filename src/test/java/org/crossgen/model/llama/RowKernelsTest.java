@@ -16,21 +16,36 @@ import org.junit.jupiter.params.provider.ValueSource;
  * when a part fails.
  */
 class RowKernelsTest {
-    private static final int D = 24, STRIDE = 48;   // D not a multiple of the vector length: both kernels' scalar tails run
+    private static final int D = 24, STRIDE = 48;
+
+    /** Random bfloat16 values and the same values widened to float32. */
+    private record Halves(short[] halves, float[] widened) {
+        static Halves random(Random r, int n) {
+            short[] h = new short[n];
+            float[] w = new float[n];
+            for (int i = 0; i < n; i++) {
+                h[i] = RowKernels.bfloat16((float) r.nextGaussian());
+                w[i] = RowKernels.low(h[i]);
+            }
+            return new Halves(h, w);
+        }
+    }
+
+    private static float[] gaussian(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        return x;
+    }   // D not a multiple of the vector length: both kernels' scalar tails run
 
     /** {@code n}: positions, below and above one vector of them, so the vector loops and the scalar tails both run. */
     @ParameterizedTest
     @ValueSource(ints = {5, 21, 37})
     void bfloat16KernelsEqualTheFloat32KernelsOnTheWidenedValues(int n) {
         Random r = new Random(n);
-        short[] halves = new short[D * STRIDE];
-        float[] widened = new float[halves.length];
-        for (int i = 0; i < halves.length; i++) {
-            halves[i] = RowKernels.bfloat16((float) r.nextGaussian());
-            widened[i] = RowKernels.low(halves[i]);
-        }
-        float[] q = new float[2 * D];
-        for (int i = 0; i < q.length; i++) q[i] = (float) r.nextGaussian();
+        Halves v = Halves.random(r, D * STRIDE);
+        short[] halves = v.halves;
+        float[] widened = v.widened;
+        float[] q = gaussian(r, 2 * D);
 
         float[] expected = new float[n], actual = new float[n];
         RowKernels.scores(q, D, D, 0.2f, widened, 3, STRIDE, n, expected);
@@ -55,14 +70,10 @@ class RowKernelsTest {
     void bfloat16ProductEqualsTheFloat32ProductOfTheWidenedWeights(int in) {
         int rows = 66;
         Random r = new Random(in);
-        short[] halves = new short[rows * in];
-        float[] widened = new float[halves.length];
-        for (int i = 0; i < halves.length; i++) {
-            halves[i] = RowKernels.bfloat16((float) r.nextGaussian());
-            widened[i] = RowKernels.low(halves[i]);
-        }
-        float[] x = new float[in];
-        for (int i = 0; i < in; i++) x[i] = (float) r.nextGaussian();
+        Halves v = Halves.random(r, rows * in);
+        short[] halves = v.halves;
+        float[] widened = v.widened;
+        float[] x = gaussian(r, in);
         float[] expected = new float[rows], actual = new float[rows];
         RowKernels kernels = RowKernels.shared(2);
         kernels.product(new RowKernels.Weight(rows, in, widened, null), x, expected);
