@@ -320,11 +320,7 @@ final class RowDecoder {
         }
         int[] packed = new int[Math.multiplyExact(rows, in) / 2];
         int at = 0;
-        for (Tensor p : parts) {
-            int[] part = RowKernels.Weight.pack(shorts(p), in);
-            System.arraycopy(part, 0, packed, at, part.length);
-            at += part.length;
-        }
+        for (Tensor p : parts) at = RowKernels.Weight.pack(shorts(p), in, packed, at);
         return new RowKernels.Weight(rows, in, null, packed);
     }
 

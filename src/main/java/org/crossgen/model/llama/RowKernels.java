@@ -32,14 +32,16 @@ final class RowKernels {
      * input's two halves as they lie.
      */
     record Weight(int rows, int in, float[] f32, int[] bf16) {
-        /** bfloat16 values {@code (rows, in)}, row-major ({@code in} even), packed as the products read them. */
-        static int[] pack(short[] values, int in) {
+        /**
+         * bfloat16 values {@code (rows, in)}, row-major ({@code in} even), packed as the products read
+         * them into {@code packed} from {@code at}; returns the index after the last int written.
+         */
+        static int pack(short[] values, int in, int[] packed, int at) {
             int half = in / 2;
-            int[] packed = new int[values.length / 2];
-            for (int row = 0, at = 0; row < values.length; row += in) {
+            for (int row = 0; row < values.length; row += in) {
                 for (int k = 0; k < half; k++) packed[at++] = (values[row + k] & 0xFFFF) | (values[row + half + k] << 16);
             }
-            return packed;
+            return at;
         }
     }
 
@@ -94,17 +96,16 @@ final class RowKernels {
         this.size = n;
         pending.set(workers.length);
         for (Worker k : workers) k.start();
+        Throwable f;
         try {
             task.run(0, split(n, 1, workers.length + 1));
         } finally {   // the helpers finish this task before another begins, whether or not the caller's part failed
             while (pending.get() > 0) Thread.onSpinWait();   // a failing worker counts down too (finally)
             this.task = null;
+            f = failure;
+            failure = null;   // a helper's failure belongs to this task, never to the next
         }
-        Throwable f = failure;
-        if (f != null) {
-            failure = null;
-            throw new IllegalStateException("a decoding thread failed: " + f, f);
-        }
+        if (f != null) throw new IllegalStateException("a decoding thread failed: " + f, f);
     }
 
     /** The first index of part {@code part} of {@code n} parts of {@code [0, rows)}. */

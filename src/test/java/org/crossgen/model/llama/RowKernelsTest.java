@@ -77,7 +77,9 @@ class RowKernelsTest {
         float[] expected = new float[rows], actual = new float[rows];
         RowKernels kernels = RowKernels.shared(2);
         kernels.product(new RowKernels.Weight(rows, in, widened, null), x, expected);
-        kernels.product(new RowKernels.Weight(rows, in, null, RowKernels.Weight.pack(halves, in)), x, actual);
+        int[] packed = new int[rows * in / 2];
+        assertEquals(packed.length, RowKernels.Weight.pack(halves, in, packed, 0));
+        kernels.product(new RowKernels.Weight(rows, in, null, packed), x, actual);
         for (int row = 0; row < rows; row++) {
             double exact = 0;
             for (int k = 0; k < in; k++) exact += (double) widened[row * in + k] * x[k];
@@ -105,6 +107,10 @@ class RowKernelsTest {
         }));
         assertEquals("caller's part", e.getMessage());
         assertTrue(helperDone.get(), "the helper's part had not finished when parallel returned");
+        assertThrows(IllegalStateException.class, () -> kernels.parallel(2, (from, to) -> {
+            if (from == 0) throw new IllegalStateException("caller's part again");
+            throw new IllegalArgumentException("helper's part");   // both fail: the helper's failure ends with this task
+        }));
         float[] y = new float[1];
         kernels.parallel(1, (from, to) -> y[0] += to - from);   // the next task runs whole
         assertEquals(1f, y[0]);
