@@ -18,6 +18,7 @@ import org.crossgen.prompt.PromptCompat;
 import org.crossgen.prompt.Sampler;
 import org.crossgen.study.Method;
 import org.crossgen.tensor.ComputeDevice;
+import org.crossgen.tensor.OpenBlasCore;
 import org.crossgen.tensor.DType;
 import org.crossgen.tensor.Provenance;
 import org.crossgen.train.DeviceMemory;
@@ -116,6 +117,8 @@ final class TrainCommand implements Callable<Integer> {
                     root.out().printf("trained %d steps%s, final loss %.4f, %.0f tokens/s, %.1f s -> %s%n", r.steps(),
                             group.worldSize() > 1 ? " on " + group.worldSize() + " ranks" : "", r.finalLoss(), r.tokensPerS(), r.wallS(), out);
                 }
+                String blasNote = device.isCuda() ? null : OpenBlasCore.note();   // beside the speed it is about
+                if (blasNote != null) root.err().println("crossgen: note: " + blasNote);
             }
         }
         return 0;
