@@ -24,7 +24,13 @@ final class RowKernels {
     private static final int LANES = F.length();
     /** As many shorts as {@link #F} has floats: a vector of bfloat16 values that widens to one of floats. */
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 2));
-    private static final long SPIN_NANOS = 200_000;  // a decode step's gap between products is far shorter
+    /**
+     * How long a helper spins for the next product before it parks. Longer than the gap between a
+     * token's last product (the head) and the next token's first, 150-250 µs on the bench's shape (argmax,
+     * the generator, the weights' version check): at 200 µs the helper parked once per token and took
+     * 70-600 µs to wake.
+     */
+    private static final long SPIN_NANOS = 2_000_000;
 
     /**
      * A weight {@code (rows, in)}: float32 row-major, or bfloat16 packed two to an int, each row's
