@@ -125,17 +125,19 @@ public final class EngineBench {
                 report.put("train_backward_threads", blocks);
                 log.println("training: " + (blocks > 1 ? "backward on " + blocks + " threads, one row block each (as the trainer)"
                         : "backward on the calling thread"));
-                trainTokensPerSecond(fp32, ids, DType.FLOAT32);          // warm-ups: allocator, oneDNN primitives
-                trainTokensPerSecond(fp32, ids, DType.BFLOAT16);
+                for (int i = 0; i < TRAIN_WARMUP; i++) {   // warm-ups: allocator, oneDNN primitives, as PyTorch gets
+                    trainTokensPerSecond(fp32, ids, DType.FLOAT32);
+                    trainTokensPerSecond(fp32, ids, DType.BFLOAT16);
+                }
                 for (int i = 0; i < 2; i++) {   // batch-1 decoding in Java (RowDecoder) runs compiled after ~100 steps
                     decodeTokensPerSecond(fp32, 1);
                     decodeTokensPerSecond(bf16, 1);
                 }
                 for (int r = 1; r <= rounds; r++) {
                     add(m, "fp32_matmul_gflops", () -> HardwareLimits.matmulGflops(DType.FLOAT32, w.matmulSize(), LIMIT_REPS, device));
-                    add(m, "fp32_train_tokens_per_s", () -> trainTokensPerSecond(fp32, ids, DType.FLOAT32));
+                    add(m, "fp32_train_tokens_per_s", () -> medianOf(TRAIN_STEPS, () -> trainTokensPerSecond(fp32, ids, DType.FLOAT32)));
                     add(m, "bf16_matmul_gflops", () -> HardwareLimits.matmulGflops(DType.BFLOAT16, w.matmulSize(), LIMIT_REPS, device));
-                    add(m, "bf16_train_tokens_per_s", () -> trainTokensPerSecond(fp32, ids, DType.BFLOAT16));
+                    add(m, "bf16_train_tokens_per_s", () -> medianOf(TRAIN_STEPS, () -> trainTokensPerSecond(fp32, ids, DType.BFLOAT16)));
                     if (python != null && !pytorchRound(python, m, report)) python = null;
                     add(m, "read_bandwidth_gb_s", () -> HardwareLimits.readBandwidthGbs(w.bandwidthBytes(), LIMIT_REPS, device));
                     add(m, "decode_b1_tokens_per_s", () -> decodeTokensPerSecond(fp32, 1));
@@ -186,6 +188,8 @@ public final class EngineBench {
     }
 
     private static final String PYTORCH = "pytorch_bf16_train_tokens_per_s";
+    /** Training steps, crossgen's and PyTorch's alike: warm-up steps before the rounds, and the median of each round's steps. */
+    private static final int TRAIN_WARMUP = 2, TRAIN_STEPS = 3;
 
     /** The Python that runs the PyTorch reference, said in the log and the report; null when there is none. */
     private PytorchReference.Python python(Map<String, Object> report) {
@@ -196,8 +200,8 @@ public final class EngineBench {
         try {
             PytorchReference.Python py = PytorchReference.find(pythons);
             report.put("pytorch", py.command() + ", torch " + py.torchVersion());
-            log.printf("PyTorch reference: %s, torch %s, bf16 autocast, %d x %d, one step in each round after crossgen's%n",
-                    py.command(), py.torchVersion(), w.trainBatch(), w.trainSeq());
+            log.printf("PyTorch reference: %s, torch %s, bf16 autocast, %d x %d, in each round after crossgen's step: the median of "
+                    + "%d steps after %d warm-up steps%n", py.command(), py.torchVersion(), w.trainBatch(), w.trainSeq(), TRAIN_STEPS, TRAIN_WARMUP);
             return py;
         } catch (IOException e) {
             report.put("pytorch", "not run: " + e.getMessage());
@@ -206,14 +210,16 @@ public final class EngineBench {
     }
 
     /**
-     * One timed bf16 step in PyTorch (after its warm-up), with this run's intra-op threads, right after
-     * crossgen's in the same round: the ratio pairs two steps seconds apart, where one PyTorch run after
-     * all rounds met whatever phase this VM was in by then (crossgen/PyTorch 1.02-1.81 over four runs).
-     * False, with the reason in the report, when it fails; the rounds go on without it.
+     * PyTorch's bf16 forward+backward in this round, right after crossgen's, with this run's intra-op
+     * threads: the median of {@value #TRAIN_STEPS} steps after {@value #TRAIN_WARMUP} warm-up steps
+     * (its first two are slow: {@link PytorchReference#measure}). One run after all rounds met whatever
+     * phase this VM was in by then. False, with the reason in the report, when it fails; the rounds go on
+     * without it.
      */
     private boolean pytorchRound(PytorchReference.Python python, Map<String, List<Double>> m, Map<String, Object> report) {
         try {
-            double tokensPerS = PytorchReference.measure(python, "bf16", w.trainBatch(), w.trainSeq(), 1, Torch.threads()).tokensPerS();
+            double tokensPerS = PytorchReference.measure(python, "bf16", w.trainBatch(), w.trainSeq(), TRAIN_WARMUP, TRAIN_STEPS,
+                    Torch.threads()).tokensPerS();
             m.computeIfAbsent(PYTORCH, k -> new ArrayList<>()).add(tokensPerS);
             return true;
         } catch (IOException e) {
@@ -320,6 +326,12 @@ public final class EngineBench {
         String line = "environment: " + TUNABLES + "=" + (tunables == null ? "(unset)" : tunables) + ", " + WAIT_POLICY + "="
                 + (wait == null ? "(unset)" : wait);
         return tunables == null || wait == null ? line + " (./crossgen sets both: docs/engine.md, Threads and Memory pages)" : line;
+    }
+
+    private static double medianOf(int n, DoubleSupplier measure) {
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) values.add(measure.getAsDouble());
+        return Spread.of(values).median();
     }
 
     private static void add(Map<String, List<Double>> m, String key, DoubleSupplier measure) {
