@@ -66,6 +66,10 @@ public final class EngineBench {
     }
 
     private static final int LIMIT_REPS = 3;
+    private static final String PYTORCH = "pytorch_bf16_train_tokens_per_s";
+    /** Training steps, crossgen's and PyTorch's alike: warm-up steps before the rounds, and the median of each round's steps. */
+    private static final int TRAIN_WARMUP = 2, TRAIN_STEPS = 3;
+
     private final Workload w;
     private final ComputeDevice device;
     private final int rounds;
@@ -186,10 +190,6 @@ public final class EngineBench {
         for (int i = 0; i < m.get(value).size(); i++) ratio.add(m.get(value).get(i) * scale / m.get(limit).get(i));
         return Spread.of(ratio);
     }
-
-    private static final String PYTORCH = "pytorch_bf16_train_tokens_per_s";
-    /** Training steps, crossgen's and PyTorch's alike: warm-up steps before the rounds, and the median of each round's steps. */
-    private static final int TRAIN_WARMUP = 2, TRAIN_STEPS = 3;
 
     /** The Python that runs the PyTorch reference, said in the log and the report; null when there is none. */
     private PytorchReference.Python python(Map<String, Object> report) {
