@@ -1,6 +1,5 @@
 package org.crossgen.bench;
 
-import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,11 +11,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
-import org.bytedeco.pytorch.CrossEntropyLossOptions;
-import org.bytedeco.pytorch.LossReduction;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.kSum;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.infer.GreedyGenerator;
 import org.crossgen.infer.StopCondition;
@@ -295,10 +291,7 @@ public final class EngineBench {
         try (Autocast ac = Autocast.open(compute, device)) {
             logits = model.forward(rows, Tensors.positions(b, seq).to(device.device(), ScalarType.Long), null, null);
         }
-        CrossEntropyLossOptions sum = new CrossEntropyLossOptions();
-        sum.reduction().put(new LossReduction(new kSum()));
-        return cross_entropy(logits.narrow(1, 0, seq - 1).reshape(-1, w.config().vocabSize()).to(ScalarType.Float),
-                rows.narrow(1, 1, seq - 1).reshape(-1), sum);
+        return Tensors.crossEntropySum(logits.narrow(1, 0, seq - 1).reshape(-1, w.config().vocabSize()), rows.narrow(1, 1, seq - 1).reshape(-1));
     }
 
     /** Tokens/s of the decode steps alone: the clock runs from the first generated token (after prefill) to the last. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Whether {@code OPENBLAS_CORETYPE} holds OpenBLAS to older kernels than this CPU runs. OpenBLAS reads
@@ -41,15 +42,15 @@ public final class OpenBlasCore {
                 + "same results: docs/engine.md, OpenBLAS kernels)";
     }
 
-    /** The first {@code flags} line of {@code /proc/cpuinfo}; null where there is none (not Linux, unreadable). */
+    /**
+     * The first {@code flags} line of {@code /proc/cpuinfo} (read up to it, not the other cores' entries);
+     * null where there is none (not Linux, unreadable).
+     */
     private static String cpuFlags() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) return line.substring(line.indexOf(':') + 1);
-            }
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst().map(l -> l.substring(l.indexOf(':') + 1)).orElse(null);
         } catch (IOException | RuntimeException e) {
-            // no note without the CPU's flags
+            return null;   // no note without the CPU's flags
         }
-        return null;
     }
 }

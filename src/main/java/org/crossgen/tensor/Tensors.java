@@ -1,15 +1,29 @@
 package org.crossgen.tensor;
 
 import static org.bytedeco.pytorch.global.torch.arange;
+import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
+import org.bytedeco.pytorch.CrossEntropyLossOptions;
+import org.bytedeco.pytorch.LossReduction;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.kSum;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Conversions between libtorch tensors and Java arrays. */
 public final class Tensors {
     private Tensors() {}
+
+    /**
+     * The cross-entropy of {@code logits (N, V)} against {@code targets (N)}, summed rather than
+     * averaged, in float32: a caller divides by the token count of a whole step, not of one part of it.
+     */
+    public static Tensor crossEntropySum(Tensor logits, Tensor targets) {
+        CrossEntropyLossOptions sum = new CrossEntropyLossOptions();
+        sum.reduction().put(new LossReduction(new kSum()));
+        return cross_entropy(logits.to(ScalarType.Float), targets, sum);
+    }
 
     /** Position ids {@code 0..t-1} for every row: (B, T) int64. */
     public static Tensor positions(long batch, long t) {

@@ -1,6 +1,5 @@
 package org.crossgen.train;
 
-import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,12 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.CrossEntropyLossOptions;
-import org.bytedeco.pytorch.LossReduction;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.kSum;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.crossgen.dist.Collectives;
 import org.crossgen.files.AtomicFiles;
@@ -398,9 +394,7 @@ public final class SftRun implements AutoCloseable {
             Tensor picked = h.reshape(-1, h.size(2)).index_select(0, in.where);                         // (N, C)
             logits = model.logits(picked);                                                               // (N, V)
         }
-        CrossEntropyLossOptions opts = new CrossEntropyLossOptions();
-        opts.reduction().put(new LossReduction(new kSum()));
-        return cross_entropy(logits.to(ScalarType.Float), in.labels, opts);
+        return Tensors.crossEntropySum(logits, in.labels);
     }
 
     /** The epoch's permutation of example indices, from {@code java.util.Random(mix(seed, epoch))}. */
