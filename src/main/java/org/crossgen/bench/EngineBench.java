@@ -1,5 +1,7 @@
 package org.crossgen.bench;
 
+import static org.bytedeco.pytorch.global.torch.zeros_like;
+
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -119,7 +121,11 @@ public final class EngineBench {
                         .toArray(), w.trainBatch(), w.trainSeq()).to(device.device(), ScalarType.Long));
             }
             try {
-                fp32.namedWeights().values().forEach(p -> p.requires_grad_(true));
+                fp32.namedWeights().values().forEach(p -> {
+                    p.requires_grad_(true);
+                    p.mutable_grad().put(zeros_like(p));   // dense and defined, as the trainer's flat gradient buffer
+                });
+                fp32.sparseEmbeddingGradient(true);        // as the trainer
                 threaded = ThreadedBackward.open(List.copyOf(fp32.namedWeights().values()), device);   // as the trainer does
                 int blocks = threaded == null ? 1 : threaded.blocksFor(w.trainBatch());
                 report.put("train_backward_threads", blocks);
@@ -149,7 +155,11 @@ public final class EngineBench {
             } finally {
                 if (threaded != null) threaded.close();
                 threaded = null;
-                fp32.namedWeights().values().forEach(p -> p.requires_grad_(false));
+                fp32.sparseEmbeddingGradient(false);
+                fp32.namedWeights().values().forEach(p -> {
+                    p.mutable_grad().put(new Tensor());
+                    p.requires_grad_(false);
+                });
                 NativeScope.release(ids);
             }
         }
@@ -279,19 +289,23 @@ public final class EngineBench {
             } else {
                 nextTokenLossSum(model, ids, compute).div(new Scalar(positions)).backward();
             }
+        }
+        long elapsed = System.nanoTime() - t0;
+        try (NativeScope scope = NativeScope.open()) {   // the optimizer's side, untimed, as PyTorch's zero_grad in the reference
             model.namedWeights().values().forEach(p -> p.grad().zero_());
         }
-        return batch * seq / ((System.nanoTime() - t0) / 1e9);
+        return batch * seq / (elapsed / 1e9);
     }
 
     /** The summed next-token loss of {@code rows} (B, T), in the caller's scope. */
     private Tensor nextTokenLossSum(LlamaModel model, Tensor rows, DType compute) {
         long b = rows.size(0), seq = rows.size(1);
         Tensor logits;
-        try (Autocast ac = Autocast.open(compute, device)) {
-            logits = model.forward(rows, Tensors.positions(b, seq).to(device.device(), ScalarType.Long), null, null);
+        try (Autocast ac = Autocast.open(compute, device)) {   // as the trainer: only positions with a target reach the head
+            Tensor h = model.hidden(rows, Tensors.positions(b, seq).to(device.device(), ScalarType.Long), null, null);
+            logits = model.logits(h.narrow(1, 0, seq - 1));                                               // (B, T-1, V)
         }
-        return Tensors.crossEntropySum(logits.narrow(1, 0, seq - 1).reshape(-1, w.config().vocabSize()), rows.narrow(1, 1, seq - 1).reshape(-1));
+        return Tensors.crossEntropySum(logits.reshape(-1, w.config().vocabSize()), rows.narrow(1, 1, seq - 1).reshape(-1));
     }
 
     /** Tokens/s of the decode steps alone: the clock runs from the first generated token (after prefill) to the last. */

@@ -214,6 +214,7 @@ public final class SftRun implements AutoCloseable {
             trainable = adapter.tensors();
         }
         flat = new FlatParameters(trainable, group.worldSize());
+        model.sparseEmbeddingGradient(true);          // added into the flat gradient like any other
         group.broadcastFromMain(flat.weights);        // every rank starts from rank 0's weights
         optimizer = new DistributedOptimizer(flat, group, config.sharding(), config);
         // Concurrent blocks cannot share libtorch's one generator (LoRA dropout) or checkpointing's own backward.
@@ -594,6 +595,7 @@ public final class SftRun implements AutoCloseable {
         if (optimizer != null) optimizer.close();
         if (flat != null) flat.close();
         if (metrics != null) metrics.close();
+        model.sparseEmbeddingGradient(false);
         model.train(false);
     }
 }

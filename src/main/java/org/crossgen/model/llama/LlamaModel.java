@@ -59,6 +59,7 @@ public final class LlamaModel implements AutoCloseable {
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RotaryEmbedding rope;
     private boolean training;
+    private boolean sparseEmbeddingGradient;
     private RowDecoder rowDecoder;      // batch-1 decoding in Java, made at the first such step
     private boolean rowDecoderChecked;
 
@@ -312,9 +313,10 @@ public final class LlamaModel implements AutoCloseable {
      * range in self" and a native stack; this names the id instead (checked only on failure, so
      * the lookup costs nothing more).
      */
-    private Tensor embed(Tensor ids) {
+    Tensor embed(Tensor ids) {
         try {
-            return embedding(embed, ids);
+            boolean sparse = sparseEmbeddingGradient && !config.tieWordEmbeddings() && !device.isCuda() && embed.requires_grad();
+            return embedding(embed, ids, -1, false, sparse);
         } catch (RuntimeException e) {
             long min = ids.min().item_long(), max = ids.max().item_long();
             long bad = min < 0 ? min : max;
@@ -374,6 +376,20 @@ public final class LlamaModel implements AutoCloseable {
                 t.requires_grad_(trainable);
             }
         }
+    }
+
+    /**
+     * Lets the embedding's gradient be sparse (the rows of the looked-up ids) where that pays: an
+     * untied embedding on the CPU. The dense gradient zero-fills the whole vocabulary x hidden matrix
+     * at every backward pass to touch a few hundred rows, and the caller then adds all of it: 65 MB
+     * twice per row block for the bench's 58M shape, 3-6% of its bf16 step (docs/engine.md, Sparse
+     * embedding gradient). A tied embedding also gets the output head's dense gradient, so it stays
+     * dense. Only for a caller whose {@code .grad} buffers are dense and defined (FlatParameters)
+     * or who adds the gradients itself (ThreadedBackward): into an undefined {@code .grad}, autograd
+     * would store the sparse tensor.
+     */
+    public void sparseEmbeddingGradient(boolean on) {
+        sparseEmbeddingGradient = on;
     }
 
     /** Switches dropout (LoRA's) on or off. */
