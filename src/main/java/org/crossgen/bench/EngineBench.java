@@ -2,7 +2,6 @@ package org.crossgen.bench;
 
 import static org.bytedeco.pytorch.global.torch.zeros_like;
 
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;

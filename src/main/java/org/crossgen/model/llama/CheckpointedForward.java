@@ -58,7 +58,7 @@ public final class CheckpointedForward implements AutoCloseable {
         if (top != null) throw new IllegalStateException("hidden() was already called on this CheckpointedForward");
         Generator rng = generator();
         try (NativeScope scope = NativeScope.open(); Autocast ac = Autocast.open(autocast, model.device())) {
-            embedded = scope.keep(model.embed(ids));                                 // (B, T, C)
+            embedded = scope.keep(model.embed(ids));                                                    // (B, T, C)
             Tensor[] cs = model.rope().cosSin(positions, model.dtype().scalarType);
             cos = scope.keep(cs[0]);
             sin = scope.keep(cs[1]);

@@ -311,7 +311,7 @@ public final class LlamaModel implements AutoCloseable {
     /**
      * The embedding lookup. An id outside the vocabulary makes libtorch fail with "index out of
      * range in self" and a native stack; this names the id instead (checked only on failure, so
-     * the lookup costs nothing more).
+     * the lookup costs nothing more). Its gradient is sparse where {@link #sparseEmbeddingGradient} allows.
      */
     Tensor embed(Tensor ids) {
         try {
