@@ -66,6 +66,8 @@ public final class EngineBench {
     private static final String PYTORCH = "pytorch_bf16_train_tokens_per_s";
     /** Training steps, crossgen's and PyTorch's alike: warm-up steps before the rounds, and the median of each round's steps. */
     private static final int TRAIN_WARMUP = 2, TRAIN_STEPS = 3;
+    /** Decodes per round and figure, of which the median counts, as the limits take the median of their repetitions. */
+    private static final int DECODE_RUNS = 3;
 
     private final Workload w;
     private final ComputeDevice device;
@@ -145,9 +147,9 @@ public final class EngineBench {
                     add(m, "bf16_train_tokens_per_s", () -> medianOf(TRAIN_STEPS, () -> trainTokensPerSecond(fp32, ids, DType.BFLOAT16)));
                     if (python != null && !pytorchRound(python, m, report)) python = null;
                     add(m, "read_bandwidth_gb_s", () -> HardwareLimits.readBandwidthGbs(w.bandwidthBytes(), LIMIT_REPS, device));
-                    add(m, "decode_b1_tokens_per_s", () -> decodeTokensPerSecond(fp32, 1));
-                    add(m, "decode_b1_bf16_tokens_per_s", () -> decodeTokensPerSecond(bf16, 1));
-                    add(m, "decode_b16_tokens_per_s", () -> decodeTokensPerSecond(fp32, w.decodeBatch()));
+                    add(m, "decode_b1_tokens_per_s", () -> medianOf(DECODE_RUNS, () -> decodeTokensPerSecond(fp32, 1)));
+                    add(m, "decode_b1_bf16_tokens_per_s", () -> medianOf(DECODE_RUNS, () -> decodeTokensPerSecond(bf16, 1)));
+                    add(m, "decode_b16_tokens_per_s", () -> medianOf(DECODE_RUNS, () -> decodeTokensPerSecond(fp32, w.decodeBatch())));
                     log.printf("round %d/%d: %s%n", r, rounds, lastOfEach(m));
                     log.flush();
                 }
