@@ -166,7 +166,7 @@ public final class ThreadedBackward implements AutoCloseable {
                 Tensor p = params.get(i);
                 Tensor grad = p.grad();
                 if (grad.defined()) grad.add_(d);
-                else p.mutable_grad().put(d.is_sparse() ? d.to_dense() : d);   // the block's own fresh tensor: no copy needed
+                else p.mutable_grad().put(d.is_sparse() ? d.to_dense() : d);   // the block's own fresh tensor (dense: .grad never holds a sparse one)
             }
         } finally {
             g.release();

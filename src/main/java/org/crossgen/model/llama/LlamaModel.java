@@ -382,7 +382,7 @@ public final class LlamaModel implements AutoCloseable {
      * Lets the embedding's gradient be sparse (the rows of the looked-up ids) where that pays: an
      * untied embedding on the CPU. The dense gradient zero-fills the whole vocabulary x hidden matrix
      * at every backward pass to touch a few hundred rows, and the caller then adds all of it: 65 MB
-     * twice per row block for the bench's 58M shape, 3-6% of its bf16 step (docs/engine.md, Sparse
+     * twice per row block for the bench's 58M shape, a median 4% of its bf16 step (docs/engine.md, Sparse
      * embedding gradient). A tied embedding also gets the output head's dense gradient, so it stays
      * dense. Only for a caller whose {@code .grad} buffers are dense and defined (FlatParameters)
      * or who adds the gradients itself (ThreadedBackward): into an undefined {@code .grad}, autograd
